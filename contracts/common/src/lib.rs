@@ -1,0 +1,21 @@
+//! Pieces every contract of the protocol shares: the interfaces through which
+//! the contracts call each other, the protocol-wide constants, checked
+//! fixed-point arithmetic with explicit rounding, and role-based access
+//! control with a two-step admin transfer.
+#![no_std]
+#![cfg_attr(not(test), warn(missing_docs))]
+extern crate alloc;
+
+pub mod access;
+pub mod constants;
+pub mod interfaces;
+pub mod math;
+
+/// Programs abort on panic without formatting a message: the standard
+/// library's handler pulls in `core::fmt` and would double a program's size.
+/// A panic is a bug; every expected failure is a typed error instead.
+#[cfg(all(target_arch = "wasm32", not(feature = "export-abi")))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
