@@ -1,0 +1,113 @@
+//! Builds every contract, prepares and compresses it, and prints its sizes
+//! against Stylus's limits.
+//!
+//! ```text
+//! cargo run --release -p stylus-build --bin sizes            # write snapshots/sizes.json
+//! cargo run --release -p stylus-build --bin sizes -- --check # compare with it (CI)
+//! ```
+//!
+//! Options: `--contracts <dir>` (default: the repository's `contracts/`),
+//! `--snapshot <file>` (default: the repository's `snapshots/sizes.json`).
+//!
+//! Exits with status 1 when a contract is over the size budget, or, with
+//! `--check`, when the snapshot differs from the build; 2 on usage or build
+//! errors.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::{bail, Context, Result};
+use stylus_build::{build_all, default_contracts_dir, Deployable, Sizes};
+
+struct Args {
+    check: bool,
+    contracts: PathBuf,
+    snapshot: PathBuf,
+}
+
+fn parse_args() -> Result<Args> {
+    let repo = default_contracts_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .context("contracts directory has no parent")?;
+    let mut args = Args {
+        check: false,
+        contracts: default_contracts_dir(),
+        snapshot: repo.join("snapshots").join("sizes.json"),
+    };
+    let mut argv = std::env::args().skip(1);
+    while let Some(arg) = argv.next() {
+        match arg.as_str() {
+            "--check" => args.check = true,
+            "--contracts" => {
+                args.contracts = argv.next().context("--contracts needs a path")?.into()
+            }
+            "--snapshot" => args.snapshot = argv.next().context("--snapshot needs a path")?.into(),
+            "-h" | "--help" => {
+                println!("usage: sizes [--check] [--contracts <dir>] [--snapshot <file>]");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument `{other}` (try --help)"),
+        }
+    }
+    Ok(args)
+}
+
+fn run() -> Result<bool> {
+    let args = parse_args()?;
+    let deployables = build_all(&args.contracts)?
+        .iter()
+        .map(|contract| {
+            Deployable::from_contract(contract)
+                .with_context(|| format!("preparing `{}` for Stylus", contract.name))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sizes = Sizes::measure(&deployables);
+    print!("{}", sizes.table());
+
+    let mut ok = true;
+    for (name, reason) in sizes.violations() {
+        eprintln!("error: {name}: {reason}");
+        ok = false;
+    }
+
+    if args.check {
+        let committed = std::fs::read_to_string(&args.snapshot)
+            .with_context(|| format!("failed to read {}", args.snapshot.display()))?;
+        let committed = Sizes::from_json(&committed)
+            .with_context(|| format!("failed to parse {}", args.snapshot.display()))?;
+        let diff = sizes.diff(&committed);
+        if !diff.is_empty() {
+            eprintln!(
+                "error: {} is stale; run `cargo run --release -p stylus-build --bin sizes` and commit it:",
+                args.snapshot.display()
+            );
+            for line in diff {
+                eprintln!("  {line}");
+            }
+            ok = false;
+        }
+    } else {
+        if let Some(dir) = args.snapshot.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        std::fs::write(&args.snapshot, sizes.to_json())
+            .with_context(|| format!("failed to write {}", args.snapshot.display()))?;
+        eprintln!("wrote {}", args.snapshot.display());
+    }
+    Ok(ok)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
