@@ -1,0 +1,987 @@
+//! The chain: state, instant mining (one block per transaction), receipts,
+//! time control, snapshots and read-only calls.
+
+use crate::config::{DevnodeConfig, DEV_ACCOUNT, DEV_PRIVATE_KEY};
+use crate::evm::precompiles::{ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
+use crate::evm::programs::ARBOS_STATE;
+use crate::evm::{ArbEvm, Ctx, Db, SPEC};
+use crate::stylus::runtime::StylusRuntime;
+use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::{Header, Transaction as _, TxEnvelope, EMPTY_OMMER_ROOT_HASH};
+use alloy_eips::eip2718::Decodable2718;
+use alloy_eips::Typed2718;
+use alloy_primitives::{address, keccak256, Address, Bloom, Bytes, Log, TxKind, B256, B64, U256};
+use alloy_rpc_types_eth::state::StateOverride;
+use alloy_rpc_types_eth::TransactionRequest;
+use alloy_signer_local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner};
+use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction, Output};
+use revm::context::{BlockEnv, Context, TxEnv};
+use revm::context_interface::block::BlobExcessGasAndPrice;
+use revm::context_interface::{ContextTr, JournalTr};
+use revm::database::{AccountState, CacheDB, EmptyDB};
+use revm::handler::{EthFrame, Handler, MainnetHandler};
+use revm::primitives::StorageKeyMap;
+use revm::state::{AccountInfo, Bytecode, EvmState};
+use revm::DatabaseCommit;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Arbitrum's block coinbase ("sequencer").
+pub const SEQUENCER: Address = address!("A4B000000000000000000073657175656e636572");
+/// The deterministic deployment proxy nitro-devnode ships (CREATE2 factory).
+pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
+
+/// Result of running one transaction: its result and state changes, or why it was invalid.
+type TxOutcome = Result<(ExecutionResult, EvmState), EVMError<Infallible, InvalidTransaction>>;
+
+/// Why the devnode refused a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DevnodeError {
+    /// The input could not be decoded (bad RLP, bad signature, ...).
+    InvalidInput(String),
+    /// The transaction is well-formed but cannot be included (nonce, balance, fees, chain id).
+    Rejected(String),
+    /// The requested block does not exist.
+    UnknownBlock(u64),
+    /// The snapshot id is unknown.
+    UnknownSnapshot(u64),
+}
+
+impl std::fmt::Display for DevnodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DevnodeError::InvalidInput(reason) | DevnodeError::Rejected(reason) => {
+                write!(f, "{reason}")
+            }
+            DevnodeError::UnknownBlock(number) => write!(f, "unknown block {number}"),
+            DevnodeError::UnknownSnapshot(id) => write!(f, "unknown snapshot {id}"),
+        }
+    }
+}
+
+impl std::error::Error for DevnodeError {}
+
+/// The receipt data of a mined transaction.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub status: bool,
+    pub gas_used: u64,
+    pub cumulative_gas_used: u64,
+    pub logs: Vec<Log>,
+    pub logs_bloom: Bloom,
+    pub contract_address: Option<Address>,
+    pub effective_gas_price: u128,
+    /// Return data on success, revert data on revert.
+    pub output: Bytes,
+}
+
+/// A mined transaction with its position and receipt.
+#[derive(Clone, Debug)]
+pub struct MinedTransaction {
+    pub hash: B256,
+    pub envelope: TxEnvelope,
+    pub sender: Address,
+    pub block_number: u64,
+    pub block_hash: B256,
+    pub index: u64,
+    pub receipt: Receipt,
+}
+
+/// A mined block.
+#[derive(Clone, Debug)]
+pub struct MinedBlock {
+    pub hash: B256,
+    pub header: Header,
+    pub transactions: Vec<B256>,
+}
+
+/// Result of a read-only call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallOutcome {
+    /// Whether the call succeeded.
+    pub success: bool,
+    /// Return data, or revert data when `reverted`.
+    pub output: Bytes,
+    /// Whether the call reverted (as opposed to halting, e.g. out of gas).
+    pub reverted: bool,
+    /// Gas used by the call.
+    pub gas_used: u64,
+    /// The halt reason when the call neither succeeded nor reverted.
+    pub halt: Option<String>,
+}
+
+/// What to undo in one account when a block is rolled back for a historical query.
+#[derive(Clone, Debug)]
+struct AccountUndo {
+    address: Address,
+    prior: Option<(AccountInfo, AccountState)>,
+    slots: Vec<(U256, Option<U256>)>,
+    full_storage: Option<StorageKeyMap<U256>>,
+}
+
+#[derive(Clone, Debug)]
+struct Snapshot {
+    db: Db,
+    blocks: usize,
+    time_offset: i64,
+    next_timestamp: Option<u64>,
+}
+
+/// Which state a read runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BlockTag {
+    /// The state after the newest block, run in a pending block context.
+    #[default]
+    Latest,
+    /// The state after block `n`.
+    Number(u64),
+}
+
+/// The local chain.
+pub struct Devnode {
+    config: DevnodeConfig,
+    db: Db,
+    runtime: Arc<StylusRuntime>,
+    blocks: Vec<MinedBlock>,
+    undo: Vec<Vec<AccountUndo>>,
+    transactions: HashMap<B256, MinedTransaction>,
+    signers: Vec<PrivateKeySigner>,
+    time_offset: i64,
+    next_timestamp: Option<u64>,
+    snapshots: Vec<(u64, Snapshot)>,
+    next_snapshot: u64,
+}
+
+impl std::fmt::Debug for Devnode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Devnode")
+            .field("chain_id", &self.config.chain_id)
+            .field("blocks", &self.blocks.len())
+            .finish()
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+fn db_err<T>(error: Infallible) -> T {
+    match error {}
+}
+
+impl Devnode {
+    /// Creates the chain with its genesis block and funded accounts.
+    pub fn new(config: DevnodeConfig) -> Self {
+        let mut signers = vec![DEV_PRIVATE_KEY
+            .parse::<PrivateKeySigner>()
+            .expect("valid dev key")];
+        for index in 0..config.accounts {
+            let signer = MnemonicBuilder::<English>::default()
+                .phrase(config.mnemonic.as_str())
+                .index(index as u32)
+                .and_then(|builder| builder.build())
+                .expect("valid mnemonic");
+            signers.push(signer);
+        }
+        let mut db = CacheDB::new(EmptyDB::default());
+        for signer in &signers {
+            db.insert_account_info(
+                signer.address(),
+                AccountInfo {
+                    balance: config.balance,
+                    ..Default::default()
+                },
+            );
+        }
+        // ArbOS storage must never be cleared as an empty account.
+        db.insert_account_info(
+            ARBOS_STATE,
+            AccountInfo {
+                nonce: 1,
+                ..Default::default()
+            },
+        );
+        // Precompiles carry an INVALID opcode so that extcodesize checks pass, as on Arbitrum.
+        for precompile in [ARB_SYS, ARB_WASM, ARB_WASM_CACHE] {
+            let code = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
+            db.insert_account_info(precompile, AccountInfo::default().with_code(code));
+        }
+        let factory = Bytecode::new_raw(
+            alloy_primitives::hex::decode(CREATE2_FACTORY_CODE)
+                .expect("hex")
+                .into(),
+        );
+        db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
+
+        let timestamp = config.genesis_timestamp.unwrap_or_else(unix_now);
+        let header = Header {
+            parent_hash: B256::ZERO,
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            beneficiary: SEQUENCER,
+            number: 0,
+            gas_limit: config.block_gas_limit,
+            timestamp,
+            base_fee_per_gas: Some(config.base_fee),
+            difficulty: U256::from(1),
+            mix_hash: B256::with_last_byte(1),
+            nonce: B64::ZERO,
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        db.cache.block_hashes.insert(U256::ZERO, hash);
+        Self {
+            config,
+            db,
+            runtime: StylusRuntime::new(),
+            blocks: vec![MinedBlock {
+                hash,
+                header,
+                transactions: Vec::new(),
+            }],
+            undo: vec![Vec::new()],
+            transactions: HashMap::new(),
+            signers,
+            time_offset: 0,
+            next_timestamp: None,
+            snapshots: Vec::new(),
+            next_snapshot: 1,
+        }
+    }
+
+    /// The configuration the chain was started with.
+    pub fn config(&self) -> &DevnodeConfig {
+        &self.config
+    }
+
+    /// The chain id.
+    pub fn chain_id(&self) -> u64 {
+        self.config.chain_id
+    }
+
+    /// The funded accounts: the dev account first, then the mnemonic's.
+    pub fn accounts(&self) -> Vec<Address> {
+        self.signers.iter().map(|s| s.address()).collect()
+    }
+
+    /// Signers of the funded accounts (same order as [`Devnode::accounts`]); their keys are public.
+    pub fn signers(&self) -> &[PrivateKeySigner] {
+        &self.signers
+    }
+
+    /// The address of the nitro-devnode dev account.
+    pub fn dev_account(&self) -> Address {
+        DEV_ACCOUNT
+    }
+
+    /// Number of the newest block.
+    pub fn block_number(&self) -> u64 {
+        self.blocks.len() as u64 - 1
+    }
+
+    /// A block by number.
+    pub fn block(&self, number: u64) -> Option<&MinedBlock> {
+        self.blocks.get(number as usize)
+    }
+
+    /// A block by hash.
+    pub fn block_by_hash(&self, hash: B256) -> Option<&MinedBlock> {
+        self.blocks.iter().rev().find(|b| b.hash == hash)
+    }
+
+    /// A mined transaction (with its receipt) by hash.
+    pub fn transaction(&self, hash: B256) -> Option<&MinedTransaction> {
+        self.transactions.get(&hash)
+    }
+
+    /// Base fee of the next block.
+    pub fn base_fee(&self) -> u64 {
+        self.config.base_fee
+    }
+
+    fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+        match tag {
+            BlockTag::Latest => Ok(self.db.clone()),
+            BlockTag::Number(n) if n >= self.block_number() => {
+                if n > self.block_number() {
+                    return Err(DevnodeError::UnknownBlock(n));
+                }
+                Ok(self.db.clone())
+            }
+            BlockTag::Number(n) => {
+                let mut db = self.db.clone();
+                for undo in self.undo[(n as usize + 1)..].iter().rev() {
+                    apply_undo(&mut db, undo);
+                }
+                Ok(db)
+            }
+        }
+    }
+
+    fn read_account(&self, address: Address, tag: BlockTag) -> Result<AccountInfo, DevnodeError> {
+        let mut db = self.db_at(tag)?;
+        Ok(revm::Database::basic(&mut db, address)
+            .unwrap_or_else(db_err)
+            .unwrap_or_default())
+    }
+
+    /// Balance of `address` at `tag`.
+    pub fn balance(&self, address: Address, tag: BlockTag) -> Result<U256, DevnodeError> {
+        if tag == BlockTag::Latest {
+            return Ok(self
+                .db
+                .cache
+                .accounts
+                .get(&address)
+                .map(|a| a.info.balance)
+                .unwrap_or_default());
+        }
+        Ok(self.read_account(address, tag)?.balance)
+    }
+
+    /// Nonce of `address` at `tag`.
+    pub fn nonce(&self, address: Address, tag: BlockTag) -> Result<u64, DevnodeError> {
+        if tag == BlockTag::Latest {
+            return Ok(self
+                .db
+                .cache
+                .accounts
+                .get(&address)
+                .map(|a| a.info.nonce)
+                .unwrap_or_default());
+        }
+        Ok(self.read_account(address, tag)?.nonce)
+    }
+
+    /// Code of `address` at `tag`.
+    pub fn code(&self, address: Address, tag: BlockTag) -> Result<Bytes, DevnodeError> {
+        let mut db = self.db_at(tag)?;
+        let info = revm::Database::basic(&mut db, address)
+            .unwrap_or_else(db_err)
+            .unwrap_or_default();
+        if let Some(code) = info.code {
+            return Ok(code.original_bytes());
+        }
+        let code = revm::Database::code_by_hash(&mut db, info.code_hash).unwrap_or_else(db_err);
+        Ok(code.original_bytes())
+    }
+
+    /// Storage slot `slot` of `address` at `tag`.
+    pub fn storage(
+        &self,
+        address: Address,
+        slot: U256,
+        tag: BlockTag,
+    ) -> Result<B256, DevnodeError> {
+        if tag == BlockTag::Latest {
+            let value = self
+                .db
+                .cache
+                .accounts
+                .get(&address)
+                .and_then(|a| a.storage.get(&slot))
+                .copied();
+            return Ok(B256::from(value.unwrap_or_default()));
+        }
+        let mut db = self.db_at(tag)?;
+        Ok(B256::from(
+            revm::Database::storage(&mut db, address, slot).unwrap_or_else(db_err),
+        ))
+    }
+
+    /// Sets the balance of `address` (anvil_setBalance).
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        let account = self.db.cache.accounts.entry(address).or_default();
+        account.info.balance = balance;
+        if account.account_state == AccountState::NotExisting {
+            account.account_state = AccountState::Touched;
+        }
+    }
+
+    /// Moves the clock forward by `seconds` (evm_increaseTime); returns the total offset.
+    pub fn increase_time(&mut self, seconds: u64) -> i64 {
+        self.time_offset = self.time_offset.saturating_add(seconds as i64);
+        self.time_offset
+    }
+
+    /// Fixes the timestamp of the next block (evm_setNextBlockTimestamp).
+    pub fn set_next_block_timestamp(&mut self, timestamp: u64) -> Result<(), DevnodeError> {
+        let parent = self.blocks.last().expect("genesis").header.timestamp;
+        if timestamp < parent {
+            return Err(DevnodeError::InvalidInput(format!(
+                "timestamp {timestamp} is before the latest block's {parent}"
+            )));
+        }
+        self.next_timestamp = Some(timestamp);
+        Ok(())
+    }
+
+    fn pending_timestamp(&self) -> u64 {
+        let parent = self.blocks.last().expect("genesis").header.timestamp;
+        if let Some(timestamp) = self.next_timestamp {
+            return timestamp;
+        }
+        let now = (unix_now() as i64).saturating_add(self.time_offset).max(0) as u64;
+        now.max(parent)
+    }
+
+    fn block_env(&self, number: u64, timestamp: u64) -> BlockEnv {
+        BlockEnv {
+            number: U256::from(number),
+            beneficiary: SEQUENCER,
+            timestamp: U256::from(timestamp),
+            gas_limit: self.config.block_gas_limit,
+            basefee: self.config.base_fee,
+            difficulty: U256::from(1),
+            // Arbitrum's PREVRANDAO is always 1.
+            prevrandao: Some(B256::with_last_byte(1)),
+            blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new(0, 3_338_477)),
+            ..Default::default()
+        }
+    }
+
+    /// Runs `tx` against `db`; returns the result and the state changes.
+    fn execute(&self, db: Db, block: BlockEnv, tx: TxEnv, read_only: bool) -> (Db, TxOutcome) {
+        let mut ctx: Ctx = Context::new(db, SPEC);
+        ctx.cfg.chain_id = self.config.chain_id;
+        ctx.cfg.tx_gas_limit_cap = Some(self.config.block_gas_limit);
+        ctx.cfg.limit_contract_code_size = Some(crate::stylus::params::MAX_CODE_SIZE);
+        if read_only {
+            ctx.cfg.disable_nonce_check = true;
+            ctx.cfg.disable_balance_check = true;
+            ctx.cfg.disable_base_fee = true;
+            ctx.cfg.disable_block_gas_limit = true;
+        }
+        ctx.block = block;
+        ctx.tx = tx;
+        let managers = vec![DEV_ACCOUNT];
+        let mut evm = ArbEvm::new(ctx, self.runtime.clone(), managers);
+        evm.begin_tx();
+        let mut handler: MainnetHandler<
+            ArbEvm,
+            EVMError<Infallible, InvalidTransaction>,
+            EthFrame,
+        > = MainnetHandler::default();
+        let result = handler.run(&mut evm);
+        let state = evm.ctx_mut().journal_mut().finalize();
+        let db = evm.into_ctx().journaled_state.database;
+        (db, result.map(|r| (r, state)))
+    }
+
+    /// Decodes, validates and mines a signed transaction (EIP-2718 bytes).
+    pub fn send_raw_transaction(&mut self, raw: &[u8]) -> Result<B256, DevnodeError> {
+        let envelope = TxEnvelope::decode_2718(&mut &raw[..])
+            .map_err(|e| DevnodeError::InvalidInput(format!("invalid transaction: {e}")))?;
+        self.send_transaction(envelope)
+    }
+
+    /// Validates and mines a signed transaction.
+    pub fn send_transaction(&mut self, envelope: TxEnvelope) -> Result<B256, DevnodeError> {
+        if envelope.is_eip4844() {
+            return Err(DevnodeError::Rejected(
+                "blob transactions are not supported on Arbitrum".into(),
+            ));
+        }
+        match envelope.chain_id() {
+            Some(id) if id == self.config.chain_id => {}
+            Some(id) => {
+                return Err(DevnodeError::Rejected(format!(
+                    "invalid chain id {id}, expected {}",
+                    self.config.chain_id
+                )))
+            }
+            None => {
+                return Err(DevnodeError::Rejected(
+                    "only replay-protected (EIP-155) transactions allowed over RPC".into(),
+                ))
+            }
+        }
+        if envelope.gas_limit() > self.config.tx_gas_limit {
+            return Err(DevnodeError::Rejected(format!(
+                "gas limit {} exceeds the per-transaction limit {}",
+                envelope.gas_limit(),
+                self.config.tx_gas_limit
+            )));
+        }
+        let sender = envelope
+            .recover_signer()
+            .map_err(|e| DevnodeError::InvalidInput(format!("invalid signature: {e}")))?;
+        let hash = *envelope.tx_hash();
+        if self.transactions.contains_key(&hash) {
+            return Err(DevnodeError::Rejected("already known".into()));
+        }
+        let tx_env = tx_env_from_envelope(&envelope, sender);
+        let number = self.block_number() + 1;
+        let timestamp = self.pending_timestamp();
+        let block_env = self.block_env(number, timestamp);
+
+        let db = std::mem::replace(&mut self.db, CacheDB::new(EmptyDB::default()));
+        let (db, result) = self.execute(db, block_env, tx_env, false);
+        self.db = db;
+        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
+
+        let undo = record_undo(&self.db, &state);
+        self.db.commit(state);
+
+        let effective_gas_price = envelope.effective_gas_price(Some(self.config.base_fee));
+        let (status, gas_used, logs, output, contract_address) = match result {
+            ExecutionResult::Success {
+                gas, logs, output, ..
+            } => {
+                let contract = match &output {
+                    Output::Create(_, address) => *address,
+                    Output::Call(_) => None,
+                };
+                (true, gas.tx_gas_used(), logs, output.into_data(), contract)
+            }
+            ExecutionResult::Revert { gas, output, .. } => {
+                (false, gas.tx_gas_used(), Vec::new(), output, None)
+            }
+            ExecutionResult::Halt { gas, .. } => {
+                (false, gas.tx_gas_used(), Vec::new(), Bytes::new(), None)
+            }
+        };
+        let mut logs_bloom = Bloom::default();
+        for log in &logs {
+            logs_bloom.accrue_log(log);
+        }
+        let receipt = Receipt {
+            status,
+            gas_used,
+            cumulative_gas_used: gas_used,
+            logs,
+            logs_bloom,
+            contract_address,
+            effective_gas_price,
+            output,
+        };
+        let block_hash = self.seal_block(timestamp, gas_used, logs_bloom, vec![hash], undo);
+        self.transactions.insert(
+            hash,
+            MinedTransaction {
+                hash,
+                envelope,
+                sender,
+                block_number: number,
+                block_hash,
+                index: 0,
+                receipt,
+            },
+        );
+        Ok(hash)
+    }
+
+    fn seal_block(
+        &mut self,
+        timestamp: u64,
+        gas_used: u64,
+        logs_bloom: Bloom,
+        txs: Vec<B256>,
+        undo: Vec<AccountUndo>,
+    ) -> B256 {
+        let parent = self.blocks.last().expect("genesis");
+        let number = parent.header.number + 1;
+        let header = Header {
+            parent_hash: parent.hash,
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            beneficiary: SEQUENCER,
+            transactions_root: keccak256(txs.iter().flat_map(|h| h.0).collect::<Vec<u8>>()),
+            logs_bloom,
+            difficulty: U256::from(1),
+            number,
+            gas_limit: self.config.block_gas_limit,
+            gas_used,
+            timestamp,
+            mix_hash: B256::with_last_byte(1),
+            base_fee_per_gas: Some(self.config.base_fee),
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        self.db.cache.block_hashes.insert(U256::from(number), hash);
+        self.blocks.push(MinedBlock {
+            hash,
+            header,
+            transactions: txs,
+        });
+        self.undo.push(undo);
+        self.next_timestamp = None;
+        hash
+    }
+
+    /// Mines an empty block (evm_mine); returns its number.
+    pub fn mine(&mut self) -> u64 {
+        let timestamp = self.pending_timestamp();
+        self.seal_block(timestamp, 0, Bloom::default(), Vec::new(), Vec::new());
+        self.block_number()
+    }
+
+    /// Fills in nonce, gas and fees of `request`, signs it with the known key of
+    /// its `from` account (one of [`Devnode::accounts`]) and mines it.
+    pub fn sign_and_send(&mut self, request: TransactionRequest) -> Result<B256, DevnodeError> {
+        use alloy_consensus::SignableTransaction;
+        use alloy_signer::SignerSync;
+        let from = request
+            .from
+            .ok_or_else(|| DevnodeError::InvalidInput("missing from".into()))?;
+        let signer = self
+            .signers
+            .iter()
+            .find(|s| s.address() == from)
+            .cloned()
+            .ok_or_else(|| DevnodeError::InvalidInput(format!("no known key for {from}")))?;
+        let gas_limit = match request.gas {
+            Some(gas) => gas,
+            None => match self.estimate_gas(&request, BlockTag::Latest, None)? {
+                Ok(gas) => gas,
+                Err(_) => self.config.tx_gas_limit,
+            },
+        };
+        let tx = alloy_consensus::TxEip1559 {
+            chain_id: self.config.chain_id,
+            nonce: match request.nonce {
+                Some(nonce) => nonce,
+                None => self.nonce(from, BlockTag::Latest)?,
+            },
+            gas_limit,
+            max_fee_per_gas: request
+                .max_fee_per_gas
+                .unwrap_or(self.config.base_fee as u128 * 2),
+            max_priority_fee_per_gas: request.max_priority_fee_per_gas.unwrap_or(0),
+            to: request.to.unwrap_or(TxKind::Create),
+            value: request.value.unwrap_or_default(),
+            access_list: request.access_list.clone().unwrap_or_default(),
+            input: request.input.input().cloned().unwrap_or_default(),
+        };
+        let signature = signer
+            .sign_hash_sync(&tx.signature_hash())
+            .map_err(|e| DevnodeError::InvalidInput(format!("signing failed: {e}")))?;
+        self.send_transaction(TxEnvelope::from(tx.into_signed(signature)))
+    }
+
+    /// Runs a call without changing state, optionally with state overrides.
+    pub fn call(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<CallOutcome, DevnodeError> {
+        let mut db = self.db_at(tag)?;
+        if let Some(overrides) = overrides {
+            apply_overrides(&mut db, overrides)?;
+        }
+        let (number, timestamp) = match tag {
+            BlockTag::Latest => (self.block_number() + 1, self.pending_timestamp()),
+            BlockTag::Number(n) => {
+                let block = self.block(n).ok_or(DevnodeError::UnknownBlock(n))?;
+                (n, block.header.timestamp)
+            }
+        };
+        let block_env = self.block_env(number, timestamp);
+        let from = request.from.unwrap_or_default();
+        let nonce = match request.nonce {
+            Some(nonce) => nonce,
+            None => revm::Database::basic(&mut db, from)
+                .unwrap_or_else(db_err)
+                .map(|a| a.nonce)
+                .unwrap_or_default(),
+        };
+        let tx = TxEnv {
+            tx_type: if request.max_fee_per_gas.is_some() {
+                2
+            } else {
+                0
+            },
+            caller: from,
+            gas_limit: request
+                .gas
+                .unwrap_or(self.config.tx_gas_limit)
+                .min(self.config.block_gas_limit),
+            gas_price: request
+                .max_fee_per_gas
+                .or(request.gas_price)
+                .unwrap_or_default(),
+            gas_priority_fee: request.max_priority_fee_per_gas,
+            kind: request.to.unwrap_or(TxKind::Create),
+            value: request.value.unwrap_or_default(),
+            data: request.input.input().cloned().unwrap_or_default(),
+            nonce,
+            chain_id: Some(self.config.chain_id),
+            access_list: request.access_list.clone().unwrap_or_default(),
+            ..Default::default()
+        };
+        let (_, result) = self.execute(db, block_env, tx, true);
+        let (result, _) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
+        Ok(match result {
+            ExecutionResult::Success { gas, output, .. } => CallOutcome {
+                success: true,
+                output: output.into_data(),
+                reverted: false,
+                gas_used: gas.tx_gas_used(),
+                halt: None,
+            },
+            ExecutionResult::Revert { gas, output, .. } => CallOutcome {
+                success: false,
+                output,
+                reverted: true,
+                gas_used: gas.tx_gas_used(),
+                halt: None,
+            },
+            ExecutionResult::Halt { gas, reason, .. } => CallOutcome {
+                success: false,
+                output: Bytes::new(),
+                reverted: false,
+                gas_used: gas.tx_gas_used(),
+                halt: Some(format!("{reason:?}")),
+            },
+        })
+    }
+
+    /// Finds the least gas limit under which the call succeeds (binary search).
+    pub fn estimate_gas(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Result<u64, CallOutcome>, DevnodeError> {
+        let cap = request.gas.unwrap_or(self.config.tx_gas_limit);
+        let mut probe = request.clone();
+        probe.gas = Some(cap);
+        let first = self.call(&probe, tag, overrides)?;
+        if !first.success {
+            return Ok(Err(first));
+        }
+        let mut low = first.gas_used.saturating_sub(1);
+        let mut high = cap;
+        // The 63/64 rule and refunds make the used gas a lower bound, not the answer.
+        while low + 1 < high {
+            let mid = low + (high - low) / 2;
+            probe.gas = Some(mid);
+            if self.call(&probe, tag, overrides)?.success {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Ok(Ok(high))
+    }
+
+    /// Saves the whole chain state (evm_snapshot); returns the snapshot id.
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot;
+        self.next_snapshot += 1;
+        let snapshot = Snapshot {
+            db: self.db.clone(),
+            blocks: self.blocks.len(),
+            time_offset: self.time_offset,
+            next_timestamp: self.next_timestamp,
+        };
+        self.snapshots.push((id, snapshot));
+        id
+    }
+
+    /// Restores a snapshot (evm_revert); it and later snapshots are consumed.
+    pub fn revert(&mut self, id: u64) -> Result<(), DevnodeError> {
+        let position = self
+            .snapshots
+            .iter()
+            .position(|(snapshot_id, _)| *snapshot_id == id)
+            .ok_or(DevnodeError::UnknownSnapshot(id))?;
+        let (_, snapshot) = self.snapshots.swap_remove(position);
+        self.snapshots.truncate(position);
+        for block in self.blocks.drain(snapshot.blocks..) {
+            for hash in block.transactions {
+                self.transactions.remove(&hash);
+            }
+        }
+        self.undo.truncate(snapshot.blocks);
+        self.db = snapshot.db;
+        self.time_offset = snapshot.time_offset;
+        self.next_timestamp = snapshot.next_timestamp;
+        Ok(())
+    }
+
+    /// Logs of blocks `from..=to`, optionally filtered by emitter and topics.
+    pub fn logs(
+        &self,
+        from: u64,
+        to: u64,
+        addresses: &[Address],
+        topics: &[Vec<B256>],
+    ) -> Vec<(Log, &MinedTransaction, u64)> {
+        let mut out = Vec::new();
+        let to = to.min(self.block_number());
+        for number in from..=to {
+            let Some(block) = self.block(number) else {
+                continue;
+            };
+            let mut log_index = 0u64;
+            for hash in &block.transactions {
+                let Some(tx) = self.transactions.get(hash) else {
+                    continue;
+                };
+                for log in &tx.receipt.logs {
+                    let address_ok = addresses.is_empty() || addresses.contains(&log.address);
+                    let topics_ok = topics.iter().enumerate().all(|(i, wanted)| {
+                        wanted.is_empty() || log.topics().get(i).is_some_and(|t| wanted.contains(t))
+                    });
+                    if address_ok && topics_ok {
+                        out.push((log.clone(), tx, log_index));
+                    }
+                    log_index += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The message revm gives for an invalid transaction, in geth's words where they differ.
+fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
+    match error {
+        EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
+            format!("nonce too low: next nonce {state}, tx nonce {tx}")
+        }
+        EVMError::Transaction(InvalidTransaction::NonceTooHigh { tx, state }) => {
+            format!("nonce too high: next nonce {state}, tx nonce {tx}")
+        }
+        EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
+            format!("insufficient funds for gas * price + value: balance {balance}, tx cost {fee}")
+        }
+        EVMError::Transaction(error) => error.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
+    let authorization_list = envelope
+        .authorization_list()
+        .map(|list| {
+            list.iter()
+                .cloned()
+                .map(revm::context_interface::either::Either::Left)
+                .collect()
+        })
+        .unwrap_or_default();
+    TxEnv {
+        tx_type: envelope.ty(),
+        caller: sender,
+        gas_limit: envelope.gas_limit(),
+        gas_price: envelope.max_fee_per_gas(),
+        kind: envelope.kind(),
+        value: envelope.value(),
+        data: envelope.input().clone(),
+        nonce: envelope.nonce(),
+        chain_id: envelope.chain_id(),
+        access_list: envelope.access_list().cloned().unwrap_or_default(),
+        gas_priority_fee: envelope.max_priority_fee_per_gas(),
+        blob_hashes: Vec::new(),
+        max_fee_per_blob_gas: 0,
+        authorization_list,
+    }
+}
+
+fn record_undo(db: &Db, state: &EvmState) -> Vec<AccountUndo> {
+    let mut undo = Vec::new();
+    for (address, account) in state {
+        if !account.is_touched() {
+            continue;
+        }
+        let prior = db.cache.accounts.get(address);
+        let clears_storage = account.is_created() || account.is_selfdestructed();
+        undo.push(AccountUndo {
+            address: *address,
+            prior: prior.map(|a| (a.info.clone(), a.account_state.clone())),
+            slots: account
+                .storage
+                .keys()
+                .map(|slot| (*slot, prior.and_then(|a| a.storage.get(slot).copied())))
+                .collect(),
+            full_storage: if clears_storage {
+                prior.map(|a| a.storage.clone())
+            } else {
+                None
+            },
+        });
+    }
+    undo
+}
+
+fn apply_undo(db: &mut Db, undo: &[AccountUndo]) {
+    for entry in undo {
+        match &entry.prior {
+            None => {
+                db.cache.accounts.remove(&entry.address);
+            }
+            Some((info, state)) => {
+                let account = db.cache.accounts.entry(entry.address).or_default();
+                account.info = info.clone();
+                account.account_state = state.clone();
+                if let Some(storage) = &entry.full_storage {
+                    account.storage = storage.clone();
+                } else {
+                    for (slot, value) in &entry.slots {
+                        match value {
+                            Some(value) => {
+                                account.storage.insert(*slot, *value);
+                            }
+                            None => {
+                                account.storage.remove(slot);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn apply_overrides(db: &mut Db, overrides: &StateOverride) -> Result<(), DevnodeError> {
+    for (address, account) in overrides.iter() {
+        let mut info = revm::Database::basic(db, *address)
+            .unwrap_or_else(db_err)
+            .unwrap_or_default();
+        if let Some(balance) = account.balance {
+            info.balance = balance;
+        }
+        if let Some(nonce) = account.nonce {
+            info.nonce = nonce;
+        }
+        if let Some(code) = &account.code {
+            let bytecode = Bytecode::new_raw(code.clone());
+            info.code_hash = bytecode.hash_slow();
+            info.code = Some(bytecode);
+        }
+        db.insert_account_info(*address, info);
+        match (&account.state, &account.state_diff) {
+            (Some(_), Some(_)) => {
+                return Err(DevnodeError::InvalidInput(
+                    "both state and stateDiff overridden".into(),
+                ))
+            }
+            (Some(state), None) => {
+                let entries = state
+                    .iter()
+                    .map(|(k, v)| (U256::from_be_bytes(k.0), U256::from_be_bytes(v.0)));
+                db.replace_account_storage(*address, entries.collect())
+                    .unwrap_or_else(db_err);
+            }
+            (None, Some(diff)) => {
+                for (k, v) in diff.iter() {
+                    db.insert_account_storage(
+                        *address,
+                        U256::from_be_bytes(k.0),
+                        U256::from_be_bytes(v.0),
+                    )
+                    .unwrap_or_else(db_err);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}

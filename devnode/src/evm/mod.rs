@@ -1,0 +1,652 @@
+//! revm with Arbitrum's Stylus execution plugged into its frame loop.
+//!
+//! [`ArbEvm`] wraps revm's mainnet EVM and overrides one step of the frame
+//! machine: when the frame to run is a call into Stylus code, the program runs
+//! on [`StylusRuntime`] instead of the interpreter. Calls and creates made by
+//! the program are run as child frames of that same frame stack and journal
+//! (a nested run of the frame loop), so value transfers, reverts and gas
+//! compose exactly as between EVM frames.
+
+pub mod precompiles;
+pub mod programs;
+
+use crate::stylus::activation::is_stylus_program;
+use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
+use crate::stylus::memory::{self, PageCounter};
+use crate::stylus::params;
+use crate::stylus::runtime::{Status, StylusRuntime};
+use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
+use precompiles::ArbPrecompiles;
+use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
+use revm::context_interface::{Block, ContextTr, JournalTr, Transaction};
+use revm::database::{CacheDB, EmptyDB};
+use revm::handler::evm::{ContextDbError, FrameInitResult};
+use revm::handler::instructions::{EthInstructions, InstructionProvider};
+use revm::handler::{EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, ItemOrResult};
+use revm::interpreter::instructions::contract::load_account_delegated;
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::interpreter_action::FrameInit;
+use revm::interpreter::{
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas, InstructionResult,
+    InterpreterAction, InterpreterResult,
+};
+use revm::primitives::hardfork::SpecId;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+/// The state database: everything lives in memory.
+pub type Db = CacheDB<EmptyDB>;
+/// revm's context over [`Db`].
+pub type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
+type Inner =
+    Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, ArbPrecompiles, EthFrame<EthInterpreter>>;
+
+/// The in-memory database cannot fail; this turns its error type into any type.
+pub fn journal_err<T>(error: Infallible) -> T {
+    match error {}
+}
+
+/// One Stylus program invocation on the frame stack.
+#[derive(Clone, Debug)]
+struct StylusFrame {
+    address: Address,
+    caller: Address,
+    value: U256,
+    is_static: bool,
+    depth: usize,
+    /// Gas refunds earned by the program and its successful children.
+    refund: i64,
+}
+
+/// The EVM with Stylus support.
+pub struct ArbEvm {
+    inner: Inner,
+    runtime: Arc<StylusRuntime>,
+    pages: PageCounter,
+    frames: Vec<StylusFrame>,
+}
+
+impl ArbEvm {
+    /// Builds an EVM over `ctx` sharing the compiled-program cache `runtime`.
+    pub fn new(mut ctx: Ctx, runtime: Arc<StylusRuntime>, cache_managers: Vec<Address>) -> Self {
+        // Arbitrum lets Stylus code (0xEF F0 00 ...) be deployed; `frame_run`
+        // applies EIP-3541 to every other 0xEF-prefixed code.
+        ctx.cfg.disable_eip3541 = true;
+        let spec = ctx.cfg.spec;
+        let inner = Evm {
+            ctx,
+            inspector: (),
+            instruction: EthInstructions::new_mainnet_with_spec(spec),
+            precompiles: ArbPrecompiles::new(spec, runtime.clone(), cache_managers),
+            frame_stack: revm::context_interface::local::FrameStack::new_prealloc(8),
+        };
+        Self {
+            inner,
+            runtime,
+            pages: PageCounter::default(),
+            frames: Vec::new(),
+        }
+    }
+
+    /// The context (block, tx, cfg, journal).
+    pub fn ctx_mut(&mut self) -> &mut Ctx {
+        &mut self.inner.ctx
+    }
+
+    /// Consumes the EVM, returning its context.
+    pub fn into_ctx(self) -> Ctx {
+        self.inner.ctx
+    }
+
+    /// Resets the per-transaction Stylus state.
+    pub fn begin_tx(&mut self) {
+        self.pages = PageCounter::default();
+        self.frames.clear();
+    }
+
+    fn top(&self) -> &StylusFrame {
+        self.frames.last().expect("a Stylus frame is running")
+    }
+
+    /// Runs the Stylus program of the frame on top of the stack.
+    fn run_stylus_frame(&mut self) -> InterpreterResult {
+        let frame = self.inner.frame_stack.get();
+        let FrameInput::Call(inputs) = &frame.input else {
+            unreachable!("only call frames run Stylus programs");
+        };
+        let gas_limit = inputs.gas_limit;
+        let address = inputs.target_address;
+        let caller = inputs.caller;
+        let value = inputs.value.get();
+        let is_static = inputs.is_static;
+        let depth = frame.depth;
+        let call_input = inputs.input.clone();
+        let codehash = frame.interpreter.bytecode.get_or_calculate_hash();
+        let code = frame.interpreter.bytecode.original_bytes();
+        let args = call_input.bytes(&self.inner.ctx).to_vec();
+        let mut gas = Gas::new(gas_limit);
+
+        let now = self.inner.ctx.block.timestamp.saturating_to::<u64>();
+        let program = programs::get_program(&mut self.inner.ctx, codehash);
+        if let Err(error) = program.check_active(now) {
+            return InterpreterResult::new(
+                InstructionResult::Revert,
+                precompiles::program_error(error),
+                gas,
+            );
+        }
+
+        // Program init and memory footprint, paid up front (Nitro `CallProgram`).
+        let mut call_cost = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
+        call_cost = call_cost.saturating_add(params::cached_gas(program.cached_cost));
+        if !program.cached {
+            call_cost = call_cost.saturating_add(params::init_gas(program.init_cost));
+        }
+        if !gas.record_regular_cost(call_cost) {
+            gas.spend_all();
+            return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
+        }
+        let (open_before, _) = self.pages.add(program.footprint);
+
+        let module = self.runtime.module(codehash, || {
+            crate::stylus::activation::compile(&code, params::PAGE_LIMIT)
+                .ok()
+                .map(|m| m.wasm)
+        });
+        let Ok(module) = module else {
+            self.pages.open = open_before;
+            return InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas);
+        };
+
+        let reentrant = self.frames.iter().any(|f| f.address == address);
+        let ctx = &self.inner.ctx;
+        let data = EvmData {
+            block_basefee: U256::from(ctx.block.basefee),
+            chain_id: ctx.cfg.chain_id,
+            block_coinbase: ctx.block.beneficiary,
+            block_gas_limit: ctx.block.gas_limit,
+            block_number: ctx.block.number.saturating_to(),
+            block_timestamp: now,
+            contract_address: address,
+            msg_sender: caller,
+            msg_value: value,
+            tx_gas_price: U256::from(ctx.tx.effective_gas_price(ctx.block.basefee as u128)),
+            tx_origin: ctx.tx.caller(),
+            reentrant,
+        };
+        self.frames.push(StylusFrame {
+            address,
+            caller,
+            value,
+            is_static,
+            depth,
+            refund: 0,
+        });
+        let starting_gas = gas.remaining();
+        let runtime = self.runtime.clone();
+        let outcome = runtime.execute(&module, self, args, data, params::gas_to_ink(starting_gas));
+        let frame = self.frames.pop().expect("pushed above");
+        self.pages.open = open_before;
+
+        let mut gas_left = params::ink_to_gas(outcome.ink_left);
+        let output = Bytes::from(outcome.output);
+        // Return data costs at least what EVM memory for it would.
+        if !output.is_empty() {
+            let words = (output.len() as u64).div_ceil(32);
+            let evm_cost = words * 3 + words * words / 512;
+            if starting_gas < evm_cost {
+                gas.spend_all();
+                return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
+            }
+            gas_left = gas_left.min(starting_gas - evm_cost);
+        }
+        let (result, output) = match outcome.status {
+            Status::Success => (InstructionResult::Return, output),
+            Status::Revert => (InstructionResult::Revert, output),
+            Status::Failure => (InstructionResult::Revert, Bytes::new()),
+            Status::OutOfInk => {
+                gas.spend_all();
+                return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
+            }
+            Status::OutOfStack => {
+                gas.spend_all();
+                return InterpreterResult::new(InstructionResult::CallTooDeep, Bytes::new(), gas);
+            }
+        };
+        gas.set_remaining(gas_left);
+        if result == InstructionResult::Return {
+            gas.record_refund(frame.refund);
+        }
+        InterpreterResult::new(result, output, gas)
+    }
+
+    /// Runs a child frame of the running Stylus frame to completion.
+    fn run_nested(
+        &mut self,
+        frame_input: FrameInput,
+        depth: usize,
+    ) -> Result<FrameResult, ContextDbError<Ctx>> {
+        let parent = self.inner.frame_stack.index();
+        let memory = self
+            .inner
+            .frame_stack
+            .get()
+            .interpreter
+            .memory
+            .new_child_context();
+        let init = FrameInit {
+            depth,
+            memory,
+            frame_input,
+        };
+        let result = match self.frame_init(init)? {
+            ItemOrResult::Result(result) => result,
+            ItemOrResult::Item(_) => loop {
+                let result = match self.frame_run()? {
+                    ItemOrResult::Item(init) => match self.frame_init(init)? {
+                        ItemOrResult::Item(_) => continue,
+                        ItemOrResult::Result(result) => result,
+                    },
+                    ItemOrResult::Result(result) => result,
+                };
+                if self.inner.frame_stack.get().is_finished() {
+                    self.inner.frame_stack.pop();
+                }
+                if self.inner.frame_stack.index() == parent {
+                    break result;
+                }
+                self.inner
+                    .frame_stack
+                    .get()
+                    .return_result::<_, ContextDbError<Ctx>>(&mut self.inner.ctx, result)?;
+            },
+        };
+        self.inner
+            .frame_stack
+            .get()
+            .interpreter
+            .memory
+            .free_child_context();
+        Ok(result)
+    }
+}
+
+impl EvmTr for ArbEvm {
+    type Context = Ctx;
+    type Instructions = EthInstructions<EthInterpreter, Ctx>;
+    type Precompiles = ArbPrecompiles;
+    type Frame = EthFrame<EthInterpreter>;
+
+    fn all(
+        &self,
+    ) -> (
+        &Self::Context,
+        &Self::Instructions,
+        &Self::Precompiles,
+        &revm::context_interface::local::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all()
+    }
+
+    fn all_mut(
+        &mut self,
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut revm::context_interface::local::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all_mut()
+    }
+
+    fn frame_init(
+        &mut self,
+        frame_input: FrameInit,
+    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Ctx>> {
+        self.inner.frame_init(frame_input)
+    }
+
+    fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {
+        let frame = self.inner.frame_stack.get();
+        let stylus = matches!(frame.data, FrameData::Call(_))
+            && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
+        let action = if stylus {
+            InterpreterAction::Return(self.run_stylus_frame())
+        } else {
+            let (ctx, instructions, _, frames) = self.inner.all_mut();
+            let frame = frames.get();
+            let mut action = frame.interpreter.run_plain(
+                instructions.instruction_table(),
+                instructions.gas_table(),
+                ctx,
+            );
+            // Arbitrum's EIP-3541: 0xEF code may only be deployed if it is a Stylus program.
+            if let (FrameData::Create(_), InterpreterAction::Return(result)) =
+                (&frame.data, &mut action)
+            {
+                if result.result.is_ok()
+                    && result.output.first() == Some(&0xEF)
+                    && !is_stylus_program(&result.output)
+                {
+                    result.result = InstructionResult::CreateContractStartingWithEF;
+                }
+            }
+            action
+        };
+        let (ctx, _, _, frames) = self.inner.all_mut();
+        let frame = frames.get();
+        frame.process_next_action(ctx, action).inspect(|next| {
+            if next.is_result() {
+                frame.set_finished(true);
+            }
+        })
+    }
+
+    fn frame_return_result(
+        &mut self,
+        result: FrameResult,
+    ) -> Result<Option<FrameResult>, ContextDbError<Ctx>> {
+        self.inner.frame_return_result(result)
+    }
+}
+
+impl EvmApi for ArbEvm {
+    fn get_bytes32(&mut self, key: B256) -> (B256, u64) {
+        let address = self.top().address;
+        let load = self
+            .inner
+            .ctx
+            .journal_mut()
+            .sload(address, key.into())
+            .unwrap_or_else(journal_err);
+        let cost = if load.is_cold {
+            params::gas::COLD_SLOAD
+        } else {
+            params::gas::WARM_SLOAD
+        };
+        (B256::from(load.data), cost)
+    }
+
+    fn set_trie_slots(&mut self, slots: &[(B256, B256)], gas_left: u64) -> Result<u64, WriteError> {
+        let frame = self.top().clone();
+        if frame.is_static {
+            return Err(WriteError::WriteProtection);
+        }
+        let mut gas = gas_left;
+        let mut refund = 0i64;
+        for (key, value) in slots {
+            let store = self
+                .inner
+                .ctx
+                .journal_mut()
+                .sstore(frame.address, (*key).into(), (*value).into())
+                .unwrap_or_else(journal_err);
+            let gas_params = &self.inner.ctx.cfg.gas_params;
+            let cost = gas_params.sstore_static_gas()
+                + gas_params.sstore_dynamic_gas(true, &store.data, store.is_cold);
+            refund += gas_params.sstore_refund(true, &store.data);
+            if cost > gas {
+                return Err(WriteError::OutOfGas);
+            }
+            gas -= cost;
+        }
+        if gas == 0 {
+            return Err(WriteError::OutOfGas);
+        }
+        if let Some(top) = self.frames.last_mut() {
+            top.refund += refund;
+        }
+        Ok(gas_left - gas)
+    }
+
+    fn get_transient_bytes32(&mut self, key: B256) -> B256 {
+        let address = self.top().address;
+        B256::from(self.inner.ctx.journal_mut().tload(address, key.into()))
+    }
+
+    fn set_transient_bytes32(&mut self, key: B256, value: B256) -> Result<(), WriteError> {
+        let frame = self.top();
+        if frame.is_static {
+            return Err(WriteError::WriteProtection);
+        }
+        let address = frame.address;
+        self.inner
+            .ctx
+            .journal_mut()
+            .tstore(address, key.into(), value.into());
+        Ok(())
+    }
+
+    fn call(
+        &mut self,
+        kind: CallKind,
+        contract: Address,
+        input: Bytes,
+        gas_left: u64,
+        gas_req: u64,
+        value: U256,
+    ) -> Result<CallResult, WriteError> {
+        let frame = self.top().clone();
+        let failed = |cost| {
+            Ok(CallResult {
+                success: false,
+                output: Bytes::new(),
+                cost,
+            })
+        };
+        if frame.is_static && !value.is_zero() {
+            return failed(0);
+        }
+        let transfers_value = kind == CallKind::Call && !value.is_zero();
+        let spec = self.inner.ctx.cfg.spec;
+        let loaded = load_account_delegated(
+            &mut self.inner.ctx,
+            spec,
+            gas_left.saturating_sub(params::gas::WARM_SLOAD),
+            contract,
+            transfers_value,
+            kind == CallKind::Call,
+        );
+        let Ok((access_cost, _, bytecode, code_hash)) = loaded else {
+            return failed(gas_left);
+        };
+        let mut base = params::gas::WARM_SLOAD + access_cost;
+        if transfers_value {
+            base += self.inner.ctx.cfg.gas_params.transfer_value_cost();
+        }
+        if base > gas_left {
+            return failed(gas_left);
+        }
+        let start_gas = (gas_left - base) * 63 / 64;
+        let mut gas = start_gas.min(gas_req);
+        if transfers_value {
+            gas = gas.saturating_add(params::gas::CALL_STIPEND);
+        }
+        let (target, caller, call_value, scheme) = match kind {
+            CallKind::Call => (
+                contract,
+                frame.address,
+                CallValue::Transfer(value),
+                CallScheme::Call,
+            ),
+            CallKind::DelegateCall => (
+                frame.address,
+                frame.caller,
+                CallValue::Apparent(frame.value),
+                CallScheme::DelegateCall,
+            ),
+            CallKind::StaticCall => (
+                contract,
+                frame.address,
+                CallValue::Transfer(U256::ZERO),
+                CallScheme::StaticCall,
+            ),
+        };
+        let inputs = CallInputs {
+            input: CallInput::Bytes(input),
+            return_memory_offset: 0..0,
+            gas_limit: gas,
+            reservoir: 0,
+            bytecode_address: contract,
+            known_bytecode: (code_hash, bytecode),
+            target_address: target,
+            caller,
+            value: call_value,
+            scheme,
+            is_static: frame.is_static || kind == CallKind::StaticCall,
+            charged_new_account_state_gas: false,
+        };
+        let Ok(FrameResult::Call(outcome)) =
+            self.run_nested(FrameInput::Call(Box::new(inputs)), frame.depth + 1)
+        else {
+            return failed(gas_left);
+        };
+        let success = outcome.result.result.is_ok();
+        let return_gas = outcome.result.gas.remaining();
+        if success {
+            if let Some(top) = self.frames.last_mut() {
+                top.refund += outcome.result.gas.refunded();
+            }
+        }
+        let output = if outcome.result.result.is_ok_or_revert() {
+            outcome.result.output
+        } else {
+            Bytes::new()
+        };
+        Ok(CallResult {
+            success,
+            output,
+            cost: base.saturating_add(gas.saturating_sub(return_gas)),
+        })
+    }
+
+    fn create(
+        &mut self,
+        code: Bytes,
+        endowment: U256,
+        salt: Option<B256>,
+        gas: u64,
+    ) -> Result<CreateResult, String> {
+        let frame = self.top().clone();
+        if frame.is_static {
+            return Err("write protection".into());
+        }
+        let start_gas = gas;
+        let mut base = params::gas::CREATE;
+        if salt.is_some() {
+            base += params::gas::KECCAK_WORD * (code.len() as u64).div_ceil(32);
+        }
+        if gas < base {
+            return Err("out of gas".into());
+        }
+        let gas = gas - base;
+        let one_64th = gas / 64;
+        let gas = gas - one_64th;
+        let scheme = match salt {
+            Some(salt) => revm::context_interface::CreateScheme::Create2 { salt: salt.into() },
+            None => revm::context_interface::CreateScheme::Create,
+        };
+        let inputs = CreateInputs::new(frame.address, scheme, endowment, code, gas, 0);
+        let Ok(FrameResult::Create(outcome)) =
+            self.run_nested(FrameInput::Create(Box::new(inputs)), frame.depth + 1)
+        else {
+            return Err("create failed".into());
+        };
+        let success = outcome.result.result.is_ok();
+        let return_gas = outcome.result.gas.remaining();
+        if success {
+            if let Some(top) = self.frames.last_mut() {
+                top.refund += outcome.result.gas.refunded();
+            }
+        }
+        let output = if outcome.result.result == InstructionResult::Revert {
+            outcome.result.output
+        } else {
+            Bytes::new()
+        };
+        let address = if success {
+            outcome.address.unwrap_or_default()
+        } else {
+            Address::ZERO
+        };
+        Ok(CreateResult {
+            address,
+            output,
+            cost: start_gas.saturating_sub(return_gas + one_64th),
+        })
+    }
+
+    fn emit_log(&mut self, topics: Vec<B256>, data: Bytes) -> Result<(), WriteError> {
+        let frame = self.top();
+        if frame.is_static {
+            return Err(WriteError::WriteProtection);
+        }
+        let log = Log {
+            address: frame.address,
+            data: LogData::new_unchecked(topics, data),
+        };
+        self.inner.ctx.journal_mut().log(log);
+        Ok(())
+    }
+
+    fn account_balance(&mut self, address: Address) -> (U256, u64) {
+        let account = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account(address)
+            .unwrap_or_else(journal_err);
+        let cost = if account.is_cold {
+            params::gas::COLD_ACCOUNT
+        } else {
+            params::gas::WARM_SLOAD
+        };
+        (account.data.info.balance, cost)
+    }
+
+    fn account_code(&mut self, address: Address, gas: u64) -> (Bytes, u64) {
+        let code = self
+            .inner
+            .ctx
+            .journal_mut()
+            .code(address)
+            .unwrap_or_else(journal_err);
+        let cost = if code.is_cold {
+            params::gas::COLD_ACCOUNT
+        } else {
+            params::gas::WARM_SLOAD
+        };
+        if gas < cost {
+            return (Bytes::new(), cost);
+        }
+        (code.data, cost)
+    }
+
+    fn account_codehash(&mut self, address: Address) -> (B256, u64) {
+        let hash = self
+            .inner
+            .ctx
+            .journal_mut()
+            .code_hash(address)
+            .unwrap_or_else(journal_err);
+        let cost = if hash.is_cold {
+            params::gas::COLD_ACCOUNT
+        } else {
+            params::gas::WARM_SLOAD
+        };
+        (hash.data, cost)
+    }
+
+    fn add_pages(&mut self, pages: u16) -> u64 {
+        let (open, ever) = self.pages.add(pages);
+        memory::gas_cost(pages, open, ever)
+    }
+}
+
+/// The spec the devnode runs EVM code with.
+pub const SPEC: SpecId = SpecId::PRAGUE;
+
+#[allow(unused)]
+fn _assert_traits(ctx: &Ctx) -> u64 {
+    ctx.block.basefee()
+}

@@ -1,0 +1,102 @@
+//! `devnode`: runs the local Stylus devnode and serves JSON-RPC until Ctrl-C.
+
+use alloy_primitives::U256;
+use devnode::{config, Devnode, DevnodeConfig};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: devnode [OPTIONS]
+
+Options:
+  --host <IP>           address to listen on [default: 127.0.0.1]
+  --port <PORT>         port to listen on, 0 for any free port [default: 8547]
+  --chain-id <ID>       chain id [default: 412346]
+  --accounts <N>        extra funded accounts derived from the mnemonic [default: 10]
+  --mnemonic <WORDS>    mnemonic of the extra accounts [default: test test ... junk]
+  --balance <ETH>       balance of every funded account, in ether [default: 10000]
+  -h, --help            print this help";
+
+fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
+    let mut config = DevnodeConfig::default();
+    let mut host = "127.0.0.1".to_string();
+    let mut port: u16 = 8547;
+    let mut iter = args.iter();
+    while let Some(flag) = iter.next() {
+        let mut value = || {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--host" => host = value()?,
+            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--chain-id" => {
+                config.chain_id = value()?.parse().map_err(|e| format!("--chain-id: {e}"))?
+            }
+            "--accounts" => {
+                config.accounts = value()?.parse().map_err(|e| format!("--accounts: {e}"))?
+            }
+            "--mnemonic" => config.mnemonic = value()?,
+            "--balance" => {
+                let ether: u64 = value()?.parse().map_err(|e| format!("--balance: {e}"))?;
+                config.balance = U256::from(ether) * U256::from(10u64).pow(U256::from(18u64));
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    let addr = format!("{host}:{port}")
+        .parse()
+        .map_err(|e| format!("invalid address {host}:{port}: {e}"))?;
+    Ok((addr, config))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let (addr, config) = match parse_args(&args) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            eprintln!("error: {error}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let node = Devnode::new(config);
+        let chain_id = node.chain_id();
+        let accounts = node.accounts();
+        let server = match devnode::serve(node, addr).await {
+            Ok(server) => server,
+            Err(error) => {
+                eprintln!("error: cannot listen on {addr}: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("Stylus devnode listening on {}", server.url());
+        println!("chain id {chain_id}");
+        println!(
+            "dev account {} (private key {}: public, local use only)",
+            config::DEV_ACCOUNT,
+            config::DEV_PRIVATE_KEY
+        );
+        for (index, account) in accounts.iter().enumerate().skip(1) {
+            println!("account {index}: {account}");
+        }
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,384 @@
+//! JSON-RPC method dispatch.
+
+use super::convert;
+use crate::chain::{BlockTag, CallOutcome, Devnode, DevnodeError};
+use alloy_eips::{BlockId, BlockNumberOrTag};
+use alloy_primitives::{hex, Address, Bytes, B256, U256};
+use alloy_rpc_types_eth::state::StateOverride;
+use alloy_rpc_types_eth::{FeeHistory, Filter, FilterBlockOption, TransactionRequest};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// JSON-RPC error codes.
+pub mod code {
+    pub const PARSE_ERROR: i64 = -32700;
+    pub const INVALID_REQUEST: i64 = -32600;
+    pub const METHOD_NOT_FOUND: i64 = -32601;
+    pub const INVALID_PARAMS: i64 = -32602;
+    pub const INTERNAL_ERROR: i64 = -32603;
+    /// geth's code for rejected transactions and failed calls.
+    pub const SERVER_ERROR: i64 = -32000;
+    /// geth's code for reverts; `data` holds the revert data.
+    pub const EXECUTION_REVERTED: i64 = 3;
+}
+
+/// A JSON-RPC error object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    fn invalid_params(message: impl Into<String>) -> Self {
+        Self::new(code::INVALID_PARAMS, message)
+    }
+
+    /// The error object as JSON.
+    pub fn to_json(&self) -> Value {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(data) = &self.data {
+            error["data"] = data.clone();
+        }
+        error
+    }
+}
+
+impl From<DevnodeError> for RpcError {
+    fn from(error: DevnodeError) -> Self {
+        match error {
+            DevnodeError::InvalidInput(message) => RpcError::invalid_params(message),
+            DevnodeError::Rejected(message) => RpcError::new(code::SERVER_ERROR, message),
+            DevnodeError::UnknownBlock(n) => {
+                RpcError::new(code::SERVER_ERROR, format!("header not found: block {n}"))
+            }
+            DevnodeError::UnknownSnapshot(id) => {
+                RpcError::invalid_params(format!("unknown snapshot {id}"))
+            }
+        }
+    }
+}
+
+/// The error for a failed call: reverts carry their data (code 3), as geth does.
+pub fn call_error(outcome: &CallOutcome) -> RpcError {
+    if outcome.reverted {
+        let mut message = "execution reverted".to_string();
+        if let Some(reason) = revert_reason(&outcome.output) {
+            message = format!("execution reverted: {reason}");
+        }
+        let mut error = RpcError::new(code::EXECUTION_REVERTED, message);
+        error.data = Some(Value::String(hex::encode_prefixed(&outcome.output)));
+        return error;
+    }
+    let reason = outcome
+        .halt
+        .clone()
+        .unwrap_or_else(|| "execution failed".into());
+    RpcError::new(code::SERVER_ERROR, reason)
+}
+
+/// Decodes an `Error(string)` revert reason.
+fn revert_reason(output: &[u8]) -> Option<String> {
+    use alloy_sol_types::{Revert, SolError};
+    Revert::abi_decode(output).ok().map(|revert| revert.reason)
+}
+
+struct Params<'a>(&'a [Value]);
+
+impl Params<'_> {
+    fn required<T: DeserializeOwned>(&self, index: usize, name: &str) -> Result<T, RpcError> {
+        let value = self.0.get(index).ok_or_else(|| {
+            RpcError::invalid_params(format!(
+                "missing value for required argument {index} ({name})"
+            ))
+        })?;
+        serde_json::from_value(value.clone()).map_err(|e| {
+            RpcError::invalid_params(format!("invalid argument {index} ({name}): {e}"))
+        })
+    }
+
+    fn optional<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        name: &str,
+    ) -> Result<Option<T>, RpcError> {
+        match self.0.get(index) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => self.required(index, name).map(Some),
+        }
+    }
+
+    fn at_most(&self, count: usize) -> Result<(), RpcError> {
+        if self.0.len() > count {
+            return Err(RpcError::invalid_params(format!(
+                "too many arguments, want at most {count}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn block_tag(node: &Devnode, id: Option<BlockId>) -> Result<BlockTag, RpcError> {
+    match id {
+        None => Ok(BlockTag::Latest),
+        Some(BlockId::Number(number)) => match number {
+            BlockNumberOrTag::Latest
+            | BlockNumberOrTag::Pending
+            | BlockNumberOrTag::Safe
+            | BlockNumberOrTag::Finalized => Ok(BlockTag::Latest),
+            BlockNumberOrTag::Earliest => Ok(BlockTag::Number(0)),
+            BlockNumberOrTag::Number(n) if n > node.block_number() => Err(RpcError::new(
+                code::SERVER_ERROR,
+                format!("header not found: block {n}"),
+            )),
+            BlockNumberOrTag::Number(n) => Ok(BlockTag::Number(n)),
+        },
+        Some(BlockId::Hash(hash)) => node
+            .block_by_hash(hash.block_hash)
+            .map(|b| BlockTag::Number(b.header.number))
+            .ok_or_else(|| RpcError::new(code::SERVER_ERROR, "header not found")),
+    }
+}
+
+fn block_number_of(node: &Devnode, number: BlockNumberOrTag) -> u64 {
+    match number {
+        BlockNumberOrTag::Number(n) => n,
+        BlockNumberOrTag::Earliest => 0,
+        _ => node.block_number(),
+    }
+}
+
+fn quantity(value: u64) -> Value {
+    Value::String(format!("{value:#x}"))
+}
+
+fn to_json<T: serde::Serialize>(value: T) -> Result<Value, RpcError> {
+    serde_json::to_value(value).map_err(|e| RpcError::new(code::INTERNAL_ERROR, e.to_string()))
+}
+
+/// Handles one method call.
+pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Value, RpcError> {
+    let p = Params(params);
+    match method {
+        "web3_clientVersion" => Ok(json!(concat!(
+            "devnode/v",
+            env!("CARGO_PKG_VERSION"),
+            "/stylus"
+        ))),
+        "net_version" => Ok(json!(node.chain_id().to_string())),
+        "net_listening" => Ok(json!(true)),
+        "eth_chainId" => Ok(quantity(node.chain_id())),
+        "eth_syncing" => Ok(json!(false)),
+        "eth_blockNumber" => Ok(quantity(node.block_number())),
+        "eth_accounts" => to_json(node.accounts()),
+        "eth_gasPrice" => Ok(quantity(node.base_fee())),
+        "eth_maxPriorityFeePerGas" => Ok(quantity(0)),
+        "eth_getBalance" => {
+            p.at_most(2)?;
+            let address: Address = p.required(0, "address")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            to_json(node.balance(address, tag)?)
+        }
+        "eth_getTransactionCount" => {
+            p.at_most(2)?;
+            let address: Address = p.required(0, "address")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            Ok(quantity(node.nonce(address, tag)?))
+        }
+        "eth_getCode" => {
+            p.at_most(2)?;
+            let address: Address = p.required(0, "address")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            to_json(node.code(address, tag)?)
+        }
+        "eth_getStorageAt" => {
+            p.at_most(3)?;
+            let address: Address = p.required(0, "address")?;
+            let slot: U256 = p.required(1, "slot")?;
+            let tag = block_tag(node, p.optional(2, "block")?)?;
+            to_json(node.storage(address, slot, tag)?)
+        }
+        "eth_getBlockByNumber" => {
+            p.at_most(2)?;
+            let number: BlockNumberOrTag = p.required(0, "block")?;
+            let full: bool = p.optional(1, "full")?.unwrap_or(false);
+            let number = block_number_of(node, number);
+            match node.block(number) {
+                Some(block) => to_json(convert::block(node, block, full)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_getBlockByHash" => {
+            p.at_most(2)?;
+            let hash: B256 = p.required(0, "hash")?;
+            let full: bool = p.optional(1, "full")?.unwrap_or(false);
+            match node.block_by_hash(hash) {
+                Some(block) => to_json(convert::block(node, block, full)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_getBlockTransactionCountByNumber" => {
+            let number: BlockNumberOrTag = p.required(0, "block")?;
+            let number = block_number_of(node, number);
+            match node.block(number) {
+                Some(block) => Ok(quantity(block.transactions.len() as u64)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_getTransactionByHash" => {
+            p.at_most(1)?;
+            let hash: B256 = p.required(0, "hash")?;
+            match node.transaction(hash) {
+                Some(tx) => to_json(convert::transaction(node, tx)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_getTransactionReceipt" => {
+            p.at_most(1)?;
+            let hash: B256 = p.required(0, "hash")?;
+            match node.transaction(hash) {
+                Some(tx) => to_json(convert::receipt(node, tx)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_sendRawTransaction" => {
+            p.at_most(1)?;
+            let raw: Bytes = p.required(0, "data")?;
+            to_json(node.send_raw_transaction(&raw)?)
+        }
+        "eth_sendTransaction" => {
+            p.at_most(1)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            to_json(node.sign_and_send(request)?)
+        }
+        "eth_call" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let overrides: Option<StateOverride> = p.optional(2, "state overrides")?;
+            let outcome = node.call(&request, tag, overrides.as_ref())?;
+            if outcome.success {
+                to_json(outcome.output)
+            } else {
+                Err(call_error(&outcome))
+            }
+        }
+        "eth_estimateGas" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let overrides: Option<StateOverride> = p.optional(2, "state overrides")?;
+            match node.estimate_gas(&request, tag, overrides.as_ref())? {
+                Ok(gas) => Ok(quantity(gas)),
+                Err(outcome) => Err(call_error(&outcome)),
+            }
+        }
+        "eth_feeHistory" => {
+            p.at_most(3)?;
+            let count: U256 = p.required(0, "block count")?;
+            let newest: BlockNumberOrTag = p.required(1, "newest block")?;
+            let percentiles: Option<Vec<f64>> = p.optional(2, "reward percentiles")?;
+            let newest = block_number_of(node, newest).min(node.block_number());
+            let count = count.saturating_to::<u64>().clamp(1, 1024).min(newest + 1);
+            let oldest = newest + 1 - count;
+            let base_fee = node.base_fee() as u128;
+            let gas_used_ratio = (oldest..=newest)
+                .map(|n| {
+                    let header = &node.block(n).expect("in range").header;
+                    header.gas_used as f64 / header.gas_limit as f64
+                })
+                .collect();
+            let history = FeeHistory {
+                base_fee_per_gas: vec![base_fee; count as usize + 1],
+                gas_used_ratio,
+                base_fee_per_blob_gas: vec![0; count as usize + 1],
+                blob_gas_used_ratio: vec![0.0; count as usize],
+                oldest_block: oldest,
+                reward: percentiles.map(|p| vec![vec![0u128; p.len()]; count as usize]),
+            };
+            to_json(history)
+        }
+        "eth_getLogs" => {
+            p.at_most(1)?;
+            let filter: Filter = p.required(0, "filter")?;
+            let (from, to) = match filter.block_option {
+                FilterBlockOption::Range {
+                    from_block,
+                    to_block,
+                } => (
+                    from_block
+                        .map(|b| block_number_of(node, b))
+                        .unwrap_or(node.block_number()),
+                    to_block
+                        .map(|b| block_number_of(node, b))
+                        .unwrap_or(node.block_number()),
+                ),
+                FilterBlockOption::AtBlockHash(hash) => {
+                    let block = node
+                        .block_by_hash(hash)
+                        .ok_or_else(|| RpcError::new(code::SERVER_ERROR, "unknown block"))?;
+                    (block.header.number, block.header.number)
+                }
+            };
+            if from > to {
+                return Err(RpcError::invalid_params("invalid block range"));
+            }
+            let addresses: Vec<Address> = filter.address.iter().copied().collect();
+            let topics: Vec<Vec<B256>> = filter
+                .topics
+                .iter()
+                .map(|t| t.iter().copied().collect())
+                .collect();
+            let logs: Vec<_> = node
+                .logs(from, to, &addresses, &topics)
+                .into_iter()
+                .map(|(log, tx, index)| {
+                    let timestamp = node.block(tx.block_number).map(|b| b.header.timestamp);
+                    convert::rpc_log(log, tx, timestamp, index)
+                })
+                .collect();
+            to_json(logs)
+        }
+        "evm_increaseTime" => {
+            let seconds: U256 = p.required(0, "seconds")?;
+            let offset = node.increase_time(seconds.saturating_to());
+            Ok(json!(offset))
+        }
+        "evm_setNextBlockTimestamp" => {
+            let timestamp: U256 = p.required(0, "timestamp")?;
+            node.set_next_block_timestamp(timestamp.saturating_to())?;
+            Ok(Value::Null)
+        }
+        "evm_mine" => {
+            if let Some(timestamp) = p.optional::<U256>(0, "timestamp")? {
+                node.set_next_block_timestamp(timestamp.saturating_to())?;
+            }
+            node.mine();
+            Ok(json!("0x0"))
+        }
+        "evm_snapshot" => Ok(quantity(node.snapshot())),
+        "evm_revert" => {
+            let id: U256 = p.required(0, "snapshot id")?;
+            Ok(json!(node.revert(id.saturating_to()).is_ok()))
+        }
+        "anvil_setBalance" | "hardhat_setBalance" => {
+            let address: Address = p.required(0, "address")?;
+            let balance: U256 = p.required(1, "balance")?;
+            node.set_balance(address, balance);
+            Ok(Value::Null)
+        }
+        _ => Err(RpcError::new(
+            code::METHOD_NOT_FOUND,
+            format!("the method {method} does not exist/is not available"),
+        )),
+    }
+}
