@@ -17,14 +17,21 @@
 //! 4. [`deploy_initcode`] wraps the contract code in the EVM init code that a
 //!    CREATE transaction (or the StylusDeployer) executes to store it.
 //!
+//! [`check_activation`] applies the rest of Nitro's activation rules
+//! (entry point, host imports, memory, anti-DoS limits) to a prepared module.
 //! [`Sizes`] measures the result against Stylus's size limits; the `sizes`
 //! binary keeps `snapshots/sizes.json` up to date with it.
 
+mod activation;
 mod code;
 mod contracts;
 mod prepare;
 mod sizes;
 
+pub use activation::{
+    check_activation, ActivationError, HostImport, ENTRY_POINT, HOST_IMPORTS, HOST_MODULE,
+    MAX_INITIAL_PAGES,
+};
 pub use code::{
     compress, decompress, deploy_initcode, BROTLI_QUALITY, BROTLI_WINDOW, INITCODE_PROLOGUE_LEN,
     STYLUS_DICTIONARY_NONE, STYLUS_PREFIX, STYLUS_VERSION,
@@ -50,9 +57,13 @@ pub struct Deployable {
 }
 
 impl Deployable {
-    /// Runs [`prepare_wasm`] and [`compress`] on a built contract.
-    pub fn from_contract(contract: &Contract) -> Result<Self, PrepareError> {
-        let wasm = prepare_wasm(&contract.wasm)?;
+    /// Runs [`prepare_wasm`], [`check_activation`] and [`compress`] on a
+    /// built contract.
+    pub fn from_contract(contract: &Contract) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let wasm = prepare_wasm(&contract.wasm)
+            .with_context(|| format!("preparing `{}` for Stylus", contract.name))?;
+        check_activation(&wasm).with_context(|| format!("checking `{}`", contract.name))?;
         let code = compress(&wasm);
         Ok(Self {
             name: contract.name.clone(),

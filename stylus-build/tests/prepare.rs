@@ -1,7 +1,8 @@
 //! `prepare_wasm` against hand-written modules.
 
 use stylus_build::{
-    compress, decompress, nitro_features, prepare_wasm, validate_for_nitro, PrepareError,
+    check_activation, compress, decompress, nitro_features, prepare_wasm, validate_for_nitro,
+    PrepareError,
 };
 use wasm_encoder::{CodeSection, RawSection};
 use wasmparser::{Operator, Parser, Payload, Validator};
@@ -268,6 +269,7 @@ fn prepare_makes_the_module_acceptable_to_nitro() {
     Validator::new_with_features(nitro_features())
         .validate_all(&prepared)
         .unwrap();
+    check_activation(&prepared).unwrap();
     let canonical = [0x11, 0x00, 0x00]; // call_indirect type 0, table 0
     assert!(prepared.windows(3).any(|w| w == canonical));
     assert!(!prepared

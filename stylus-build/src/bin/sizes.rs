@@ -59,10 +59,7 @@ fn run() -> Result<bool> {
     let args = parse_args()?;
     let deployables = build_all(&args.contracts)?
         .iter()
-        .map(|contract| {
-            Deployable::from_contract(contract)
-                .with_context(|| format!("preparing `{}` for Stylus", contract.name))
-        })
+        .map(Deployable::from_contract)
         .collect::<Result<Vec<_>>>()?;
     let sizes = Sizes::measure(&deployables);
     print!("{}", sizes.table());
