@@ -339,3 +339,91 @@ struct Counts {
     globals: usize,
     table_entries: usize,
 }
+
+/// Uses of an operator that Nitro accepts at activation but prices at
+/// `u64::MAX` ink (`pricing` in Nitro's `crates/prover/src/programs/meter.rs`):
+/// any call that reaches it runs out of gas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpricedOperator {
+    /// Index of the function (in the function index space, imports first).
+    pub function: u32,
+    /// The operator, as wasmparser names it, e.g. `F64Add`, `MemoryInit`.
+    pub operator: String,
+    /// How many times it occurs in that function.
+    pub count: usize,
+}
+
+/// Every operator in `wasm` that validates under Nitro's features but that
+/// Nitro's meter prices at `u64::MAX`: floating point (including the
+/// saturating float-to-int conversions), `memory.init`, `data.drop` and the
+/// table and reference instructions. Such code is only safe if it is
+/// unreachable; the list points at what to remove.
+pub fn unpriced_operators(wasm: &[u8]) -> wasmparser::Result<Vec<UnpricedOperator>> {
+    let mut imported = 0u32;
+    let mut next_function = None;
+    let mut found = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    if matches!(import?.ty, TypeRef::Func(_)) {
+                        imported += 1;
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let function = *next_function.get_or_insert(imported);
+                next_function = Some(function + 1);
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                let mut reader = body.get_operators_reader()?;
+                while !reader.eof() {
+                    let debug = format!("{:?}", reader.read()?);
+                    let name = debug
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .next()
+                        .unwrap_or_default();
+                    if !is_unpriced(name) {
+                        continue;
+                    }
+                    match counts.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, count)) => *count += 1,
+                        None => counts.push((name.to_string(), 1)),
+                    }
+                }
+                found.extend(
+                    counts
+                        .into_iter()
+                        .map(|(operator, count)| UnpricedOperator {
+                            function,
+                            operator,
+                            count,
+                        }),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// Whether Nitro prices an operator that passes [`crate::nitro_features`]
+/// validation at `u64::MAX`.
+fn is_unpriced(name: &str) -> bool {
+    const OTHERS: &[&str] = &[
+        "MemoryInit",
+        "DataDrop",
+        "TableInit",
+        "ElemDrop",
+        "TableCopy",
+        "TableFill",
+        "TableGet",
+        "TableSet",
+        "TableGrow",
+        "TableSize",
+        "RefNull",
+        "RefIsNull",
+        "RefFunc",
+        "TypedSelect",
+    ];
+    name.contains("F32") || name.contains("F64") || OTHERS.contains(&name)
+}

@@ -29,8 +29,8 @@ mod prepare;
 mod sizes;
 
 pub use activation::{
-    check_activation, ActivationError, HostImport, ENTRY_POINT, HOST_IMPORTS, HOST_MODULE,
-    MAX_INITIAL_PAGES,
+    check_activation, unpriced_operators, ActivationError, HostImport, UnpricedOperator,
+    ENTRY_POINT, HOST_IMPORTS, HOST_MODULE, MAX_INITIAL_PAGES,
 };
 pub use code::{
     compress, decompress, deploy_initcode, BROTLI_QUALITY, BROTLI_WINDOW, INITCODE_PROLOGUE_LEN,

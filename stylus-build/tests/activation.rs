@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use stylus_build::{check_activation, prepare_wasm, HOST_IMPORTS};
+use stylus_build::{check_activation, prepare_wasm, unpriced_operators, HOST_IMPORTS};
 
 /// The smallest program Nitro activates, with `extra` appended to the module.
 fn program(extra: &str) -> Vec<u8> {
@@ -158,4 +158,38 @@ fn host_import_table_is_nitros() {
     ] {
         assert!(names.contains(name), "{name}");
     }
+}
+
+#[test]
+fn unpriced_operators_are_listed_per_function() {
+    let wasm = program(
+        r#"(func (param f64) (result i32)
+             (i32.trunc_sat_f64_s (f64.add (local.get 0) (f64.add (local.get 0) (f64.const 1)))))
+           (func (result i32) (i32.add (i32.const 1) (i32.const 2)))
+           (data "passive")
+           (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 1)) (data.drop 0))"#,
+    );
+    // Still activates: Nitro only prices these, it does not reject them.
+    assert!(problems(&wasm).is_empty());
+    let found: Vec<_> = unpriced_operators(&wasm)
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.function, u.operator, u.count))
+        .collect();
+    let expected: Vec<(u32, String, usize)> = [
+        (3, "F64Add", 2),
+        (3, "F64Const", 1),
+        (3, "I32TruncSatF64S", 1),
+        (5, "MemoryInit", 1),
+        (5, "DataDrop", 1),
+    ]
+    .into_iter()
+    .map(|(f, o, c)| (f, o.to_string(), c))
+    .collect();
+    let mut found_sorted = found.clone();
+    found_sorted.sort();
+    let mut expected_sorted = expected;
+    expected_sorted.sort();
+    assert_eq!(found_sorted, expected_sorted);
+    assert!(unpriced_operators(&program("")).unwrap().is_empty());
 }

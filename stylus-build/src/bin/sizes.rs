@@ -9,6 +9,9 @@
 //! Options: `--contracts <dir>` (default: the repository's `contracts/`),
 //! `--snapshot <file>` (default: the repository's `snapshots/sizes.json`).
 //!
+//! Warns about operators Nitro accepts but prices out of reach (floats and
+//! the like), which are fine only when unreachable.
+//!
 //! Exits with status 1 when a contract is over the size budget, or, with
 //! `--check`, when the snapshot differs from the build; 2 on usage or build
 //! errors.
@@ -19,7 +22,7 @@ use std::{
 };
 
 use anyhow::{bail, Context, Result};
-use stylus_build::{build_all, default_contracts_dir, Deployable, Sizes};
+use stylus_build::{build_all, default_contracts_dir, unpriced_operators, Deployable, Sizes};
 
 struct Args {
     check: bool,
@@ -63,6 +66,22 @@ fn run() -> Result<bool> {
         .collect::<Result<Vec<_>>>()?;
     let sizes = Sizes::measure(&deployables);
     print!("{}", sizes.table());
+
+    for deployable in &deployables {
+        let unpriced = unpriced_operators(&deployable.wasm)?;
+        if !unpriced.is_empty() {
+            let uses: Vec<String> = unpriced
+                .iter()
+                .map(|u| format!("{} x{} in function {}", u.operator, u.count, u.function))
+                .collect();
+            eprintln!(
+                "warning: {}: operators Nitro prices at u64::MAX ink (any call reaching them \
+                 runs out of gas): {}",
+                deployable.name,
+                uses.join(", ")
+            );
+        }
+    }
 
     let mut ok = true;
     for (name, reason) in sizes.violations() {
