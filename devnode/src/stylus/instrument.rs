@@ -101,7 +101,11 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     let mut data_len: u64 = 0;
     let mut bodies: Vec<Body> = Vec::new();
 
-    for payload in Parser::new(0).parse_all(wasm) {
+    // The parser must decode with Nitro's features too: the operator encoding
+    // itself differs (e.g. call_indirect's table immediate before reference types).
+    let mut parser = Parser::new(0);
+    parser.set_features(stylus_features());
+    for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(|e| format!("failed to parse wasm: {e}"))?;
         let valid = validator
             .payload(&payload)

@@ -126,3 +126,62 @@ impl TestChain {
             .unwrap()
     }
 }
+
+/// The conformance program's source.
+pub const CONFORMANCE: &str = include_str!("../programs/conformance.wat");
+
+/// Creation code that deploys `runtime` as EVM code.
+pub fn evm_init_code(runtime: &[u8]) -> Vec<u8> {
+    assert!(runtime.len() < 256);
+    let mut init = vec![
+        0x60,
+        runtime.len() as u8,
+        0x80,
+        0x60,
+        0x0b,
+        0x60,
+        0x00,
+        0x39,
+        0x60,
+        0x00,
+        0xf3,
+    ];
+    init.extend(runtime);
+    init
+}
+
+/// EVM runtime: calls `calldata[0..20]` with `calldata[20..]` and the call value,
+/// then returns or reverts with the callee's return data.
+pub const EVM_FORWARDER: &str =
+    "6014360380601460003760003560601c6000600083600034855af13d600060003e6028573d6000fd5b3d6000f3";
+
+/// EVM runtime: stores calldata word 0 in slot 0 and returns it.
+pub const EVM_STORE: &str = "6000358060005560005260206000f3";
+
+impl TestChain {
+    /// Deploys EVM runtime code given in hex.
+    pub fn deploy_evm(&mut self, runtime_hex: &str) -> Address {
+        let runtime = alloy_primitives::hex::decode(runtime_hex).unwrap();
+        let tx = self.send(None, evm_init_code(&runtime), U256::ZERO, None);
+        assert!(tx.receipt.status, "EVM deployment failed");
+        tx.receipt.contract_address.unwrap()
+    }
+
+    pub fn balance(&self, address: Address) -> U256 {
+        self.node.balance(address, BlockTag::Latest).unwrap()
+    }
+}
+
+/// Builds calldata: a command byte followed by the given parts.
+pub fn cmd(command: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let mut data = vec![command];
+    for part in parts {
+        data.extend_from_slice(part);
+    }
+    data
+}
+
+/// A 32-byte big-endian word.
+pub fn word(value: u64) -> [u8; 32] {
+    U256::from(value).to_be_bytes::<32>()
+}

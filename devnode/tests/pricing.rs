@@ -1,0 +1,183 @@
+//! Gas of Stylus programs against hand computations from Nitro's tables.
+//!
+//! Nitro charges, for a call into a program that is not cached:
+//!   init gas   = MinInitGas * 128 + ceil(init_cost * InitCostScalar * 2 / 100)
+//!              = 69 * 128 + init_cost                     (scalar 50 = 100%)
+//!   cached gas = MinCachedInitGas * 32 + cached_cost = 352 + cached_cost
+//!   memory     = 0 for a footprint within the 2 free pages
+//! with, for a program of F functions, T = sum of (params + results) of its
+//! functions, W bytes of WASM, G globals (the program's plus Nitro's 4
+//! instrumentation globals), D data bytes and P initial pages:
+//!   init_cost   = F*8252/1000 + T*1059/1000 + W*1286/10000
+//!   cached_cost = F*13420/100000 + T*89/100000 + W*122/100000 + G*1628/1000 + D*75244/100000 + 5P
+//! and the program's ink: for every basic block executed, the ink of its
+//! opcodes plus 2450 for the block's header, at 10,000 ink per gas.
+
+mod common;
+
+use alloy_primitives::{Address, U256};
+use common::*;
+
+/// Counts to 1000 in a loop. Its basic blocks (Nitro ends a block at
+/// loop/br_if/end/...) and their ink:
+///   [loop]                                   1 + 2450            = 2451  x1
+///   [local.get, i32.const, i32.add, local.set,
+///    local.get, i32.const, i32.lt_u, br_if]  75+1+70+210+75+1+170+765
+///                                            = 1367 + 2450       = 3817  x1000
+///   [end] (of the loop)                      1 + 2450            = 2451  x1
+///   [i32.const, end]                         2 + 2450            = 2452  x1
+/// Total 3,824,354 ink, i.e. 383 gas (rounded up: the program starts with a
+/// whole number of gas worth of ink and returns the unspent whole gas).
+const LOOP: &str = r#"(module (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+    (i32.const 0)))"#;
+const LOOP_INK: u64 = 2451 + 1000 * 3817 + 2451 + 2452;
+
+/// One basic block: [i32.const, end] = 2 + 2450 ink, i.e. 1 gas.
+const MINIMAL: &str = r#"(module (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#;
+const MINIMAL_INK: u64 = 2452;
+
+fn init_and_cached_gas(wat: &str) -> (u64, u64) {
+    let wasm_len = wat::parse_str(wat).unwrap().len() as u64;
+    let (funcs, type_len, globals, data_len, pages) = (1u64, 2u64, 4u64, 0u64, 1u64);
+    let init_cost = funcs * 8252 / 1000 + type_len * 1059 / 1000 + wasm_len * 1286 / 10_000;
+    let cached_cost = funcs * 13_420 / 100_000
+        + type_len * 89 / 100_000
+        + wasm_len * 122 / 100_000
+        + globals * 1628 / 1000
+        + data_len * 75_244 / 100_000
+        + 5 * pages;
+    (69 * 128 + init_cost, 352 + cached_cost)
+}
+
+fn program_gas(ink: u64) -> u64 {
+    ink.div_ceil(10_000)
+}
+
+#[test]
+fn compute_only_programs_cost_what_nitros_tables_say() {
+    for (wat, ink) in [(MINIMAL, MINIMAL_INK), (LOOP, LOOP_INK)] {
+        let mut chain = TestChain::new();
+        let program = chain.deploy_wat(wat);
+        let (init, cached) = init_and_cached_gas(wat);
+        let tx = chain.send(Some(program), vec![], U256::ZERO, None);
+        assert!(tx.receipt.status);
+        assert_eq!(
+            tx.receipt.gas_used,
+            21_000 + init + cached + program_gas(ink),
+            "{wat}"
+        );
+    }
+    assert_eq!(program_gas(LOOP_INK), 383);
+}
+
+#[test]
+fn arbwasm_reports_the_same_init_gas() {
+    use alloy_sol_types::{sol, SolCall};
+    sol! { function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached); }
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(LOOP);
+    let out = chain.call(ARB_WASM, programInitGasCall { program }.abi_encode());
+    let reported = programInitGasCall::abi_decode_returns(&out.output).unwrap();
+    let (init, cached) = init_and_cached_gas(LOOP);
+    assert_eq!(
+        (reported.gas, reported.gasWhenCached),
+        (init + cached, cached)
+    );
+}
+
+#[test]
+fn cached_programs_skip_the_init_gas() {
+    use alloy_sol_types::{sol, SolCall};
+    sol! {
+        function cacheProgram(address addr) external;
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+    }
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(MINIMAL);
+    let (init, cached) = init_and_cached_gas(MINIMAL);
+    let cache = devnode::evm::precompiles::ARB_WASM_CACHE;
+
+    // Only cache managers (the dev account) may cache.
+    let stranger = chain.node.accounts()[1];
+    let mut other = TestChain {
+        node: std::mem::replace(&mut chain.node, devnode::Devnode::new(Default::default())),
+        from: stranger,
+    };
+    let denied = other.send(
+        Some(cache),
+        cacheProgramCall { addr: program }.abi_encode(),
+        U256::ZERO,
+        Some(100_000),
+    );
+    assert!(!denied.receipt.status);
+    assert_eq!(
+        denied.receipt.gas_used, 100_000,
+        "Nitro burns all gas of unauthorised callers"
+    );
+    chain.node = other.node;
+
+    let tx = chain.send(
+        Some(cache),
+        cacheProgramCall { addr: program }.abi_encode(),
+        U256::ZERO,
+        None,
+    );
+    assert!(tx.receipt.status);
+    assert_eq!(tx.receipt.logs.len(), 1, "UpdateProgramCache event");
+    let code = chain.node.code(program, devnode::BlockTag::Latest).unwrap();
+    let out = chain.call(
+        cache,
+        codehashIsCachedCall {
+            codehash: alloy_primitives::keccak256(&code),
+        }
+        .abi_encode(),
+    );
+    assert!(codehashIsCachedCall::abi_decode_returns(&out.output).unwrap());
+
+    let tx = chain.send(Some(program), vec![], U256::ZERO, None);
+    assert_eq!(
+        tx.receipt.gas_used,
+        21_000 + cached + program_gas(MINIMAL_INK)
+    );
+    assert!(init > 0);
+}
+
+#[test]
+fn storage_and_log_costs_equal_the_evm_ones() {
+    let mut chain = TestChain::new();
+    let a = chain.deploy_wat(CONFORMANCE);
+    // Same calldata shape and code path; only the SSTORE case differs:
+    // 0 -> 77 (cold): 20000 + 2100; 77 -> 78 (cold): 2900 + 2100.
+    let fresh = chain.send(Some(a), cmd(7, &[&word(5), &word(77)]), U256::ZERO, None);
+    let update = chain.send(Some(a), cmd(7, &[&word(5), &word(78)]), U256::ZERO, None);
+    assert!(fresh.receipt.status && update.receipt.status);
+    assert_eq!(
+        fresh.receipt.gas_used - update.receipt.gas_used,
+        22_100 - 5_000
+    );
+
+    // One more topic: 375 gas for the topic, 4*31 + 16 calldata gas for its
+    // word, and 32 bytes more of read/write ink (2720 ink): 515 gas and the
+    // rounding of 0.272 gas of ink.
+    let one = chain.send(
+        Some(a),
+        cmd(6, &[&[1], &word(7), b"data"]),
+        U256::ZERO,
+        None,
+    );
+    let two = chain.send(
+        Some(a),
+        cmd(6, &[&[2], &word(7), &word(7), b"data"]),
+        U256::ZERO,
+        None,
+    );
+    let diff = two.receipt.gas_used - one.receipt.gas_used;
+    assert!((515..=516).contains(&diff), "{diff}");
+    let _ = Address::ZERO;
+}
