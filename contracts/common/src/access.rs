@@ -1,10 +1,11 @@
 //! Role-based access control with a single admin that changes hands in two
 //! steps.
 //!
-//! Built on OpenZeppelin's `AccessControl` (its storage, `RoleGranted` /
-//! `RoleRevoked` events and `AccessControlUnauthorizedAccount` error, which
-//! integrators already decode). On top of it: the admin role cannot be
-//! granted, revoked or renounced directly; it moves only through
+//! Integrators see the standard `IAccessControl` surface (`hasRole`,
+//! `grantRole`, `revokeRole`, `renounceRole`, the `RoleGranted` /
+//! `RoleRevoked` events and `AccessControlUnauthorizedAccount`). On top of
+//! it: the admin role cannot be granted, revoked or renounced directly; it
+//! moves only through
 //! `beginAdminTransfer` + `acceptAdminTransfer`, so a typo in the new admin's
 //! address cannot lock governance out, and there is always exactly one admin.
 
@@ -12,25 +13,35 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256};
 use alloy_sol_types::sol;
-use openzeppelin_stylus::access::control::{
-    AccessControl, AccessControlBadConfirmation, AccessControlUnauthorizedAccount, IAccessControl,
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap},
 };
-use stylus_sdk::{prelude::*, storage::StorageAddress, stylus_core::log};
-
-pub use openzeppelin_stylus::access::control::{RoleGranted, RoleRevoked};
 
 sol! {
+    /// `account` lacks `needed_role` (the standard `IAccessControl` error).
+    #[derive(Debug)]
+    error AccessControlUnauthorizedAccount(address account, bytes32 needed_role);
+    /// `renounceRole` named another account than the caller.
+    #[derive(Debug)]
+    error AccessControlBadConfirmation();
     /// The admin role moves only through `beginAdminTransfer` / `acceptAdminTransfer`.
     #[derive(Debug)]
     error AdminRoleTransferOnly();
     /// `acceptAdminTransfer` was called by someone other than the pending admin.
     #[derive(Debug)]
     error NotPendingAdmin(address caller, address pending);
-    /// The new admin of a transfer may not be the zero address.
+    /// The admin may not be the zero address.
     #[derive(Debug)]
     error InvalidAdmin(address admin);
 
-    /// `current` proposed `pending` as the next admin.
+    /// `account` was granted `role` by `sender` (the standard `IAccessControl` event).
+    #[derive(Debug)]
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    /// `account` lost `role` through `sender` (the standard `IAccessControl` event).
+    #[derive(Debug)]
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+    /// `current` proposed `pending` as the next admin (zero: cancelled).
     #[derive(Debug)]
     event AdminTransferStarted(address indexed current, address indexed pending);
     /// The admin role moved from `previous` to `current`.
@@ -38,35 +49,37 @@ sol! {
     event AdminTransferred(address indexed previous, address indexed current);
 }
 
-/// Why an access-control call failed.
-#[derive(SolidityError, Debug)]
-pub enum AccessError {
-    /// The caller lacks the role the call needs.
-    Unauthorized(AccessControlUnauthorizedAccount),
-    /// `renounceRole` named another account than the caller.
-    BadConfirmation(AccessControlBadConfirmation),
-    /// The admin role was named in a grant, revoke or renounce.
-    AdminRoleTransferOnly(AdminRoleTransferOnly),
-    /// The caller is not the pending admin.
-    NotPendingAdmin(NotPendingAdmin),
-    /// The proposed admin is the zero address.
-    InvalidAdmin(InvalidAdmin),
-}
-
-impl stylus_sdk::call::MethodError for AccessError {
-    fn encode(self) -> Vec<u8> {
-        self.into()
+crate::errors! {
+    /// Why an access-control call failed.
+    pub enum AccessError {
+        /// See [`AccessControlUnauthorizedAccount`].
+        Unauthorized(AccessControlUnauthorizedAccount { account, needed_role }),
+        /// See [`AccessControlBadConfirmation`].
+        BadConfirmation(AccessControlBadConfirmation {}),
+        /// See [`AdminRoleTransferOnly`].
+        AdminRoleTransferOnly(AdminRoleTransferOnly {}),
+        /// See [`NotPendingAdmin`].
+        NotPendingAdmin(NotPendingAdmin { caller, pending }),
+        /// See [`InvalidAdmin`].
+        InvalidAdmin(InvalidAdmin { admin }),
     }
+    nested {}
 }
 
 /// The admin role: it grants and revokes every other role.
 pub const ADMIN_ROLE: B256 = B256::ZERO;
 
-/// Roles plus the current and pending admin.
+/// Role memberships plus the current and pending admin.
+///
+/// The same shape as OpenZeppelin's `AccessControl` to integrators (its
+/// `hasRole`, events and errors), written here without the per-role admin
+/// hierarchy the protocol does not use, and without pulling OpenZeppelin's
+/// software Keccak into every program (it would also replace Stylus's native
+/// Keccak for storage-slot hashing).
 #[storage]
 pub struct Roles {
-    /// Role memberships (OpenZeppelin layout).
-    access: AccessControl,
+    /// role → account → member.
+    members: StorageMap<B256, StorageMap<Address, StorageBool>>,
     /// The one account holding [`ADMIN_ROLE`].
     admin: StorageAddress,
     /// The account that may accept the admin role, or zero.
@@ -80,21 +93,22 @@ impl Roles {
             return Err(InvalidAdmin { admin }.into());
         }
         self.admin.set(admin);
-        self.access._grant_role(ADMIN_ROLE, admin);
+        self.set_member(ADMIN_ROLE, admin, true, admin);
         Ok(())
     }
 
     /// Whether `account` holds `role`.
     #[must_use]
     pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
+        self.members.getter(role).get(account)
     }
 
     /// Fails with [`AccessError::Unauthorized`] unless `account` holds `role`.
     pub fn check(&self, role: B256, account: Address) -> Result<(), AccessError> {
-        self.access._check_role(role, account).map_err(|_| {
-            AccessControlUnauthorizedAccount { account, needed_role: role }.into()
-        })
+        if !self.has_role(role, account) {
+            return Err(AccessControlUnauthorizedAccount { account, needed_role: role }.into());
+        }
+        Ok(())
     }
 
     /// The current admin.
@@ -111,27 +125,27 @@ impl Roles {
 
     /// Grants `role` to `account`; `caller` must be the admin.
     pub fn grant(&mut self, caller: Address, role: B256, account: Address) -> Result<(), AccessError> {
-        self.check_not_admin_role(role)?;
-        self.check(ADMIN_ROLE, caller)?;
-        self.access._grant_role(role, account);
+        self.check_grantable(caller, role)?;
+        self.set_member(role, account, true, caller);
         Ok(())
     }
 
     /// Revokes `role` from `account`; `caller` must be the admin.
     pub fn revoke(&mut self, caller: Address, role: B256, account: Address) -> Result<(), AccessError> {
-        self.check_not_admin_role(role)?;
-        self.check(ADMIN_ROLE, caller)?;
-        self.access._revoke_role(role, account);
+        self.check_grantable(caller, role)?;
+        self.set_member(role, account, false, caller);
         Ok(())
     }
 
     /// `caller` gives up `role`; `confirmation` must repeat the caller.
     pub fn renounce(&mut self, caller: Address, role: B256, confirmation: Address) -> Result<(), AccessError> {
-        self.check_not_admin_role(role)?;
+        if role == ADMIN_ROLE {
+            return Err(AdminRoleTransferOnly {}.into());
+        }
         if caller != confirmation {
             return Err(AccessControlBadConfirmation {}.into());
         }
-        self.access._revoke_role(role, caller);
+        self.set_member(role, caller, false, caller);
         Ok(())
     }
 
@@ -140,7 +154,7 @@ impl Roles {
     pub fn begin_admin_transfer(&mut self, caller: Address, pending: Address) -> Result<(), AccessError> {
         self.check(ADMIN_ROLE, caller)?;
         self.pending_admin.set(pending);
-        log(self.vm(), AdminTransferStarted { current: caller, pending });
+        crate::emit!(self.vm(), AdminTransferStarted { current: caller, pending: pending; });
         Ok(())
     }
 
@@ -151,19 +165,32 @@ impl Roles {
             return Err(NotPendingAdmin { caller, pending }.into());
         }
         let previous = self.admin.get();
-        self.access._revoke_role(ADMIN_ROLE, previous);
-        self.access._grant_role(ADMIN_ROLE, pending);
+        self.set_member(ADMIN_ROLE, previous, false, caller);
+        self.set_member(ADMIN_ROLE, pending, true, caller);
         self.admin.set(pending);
         self.pending_admin.set(Address::ZERO);
-        log(self.vm(), AdminTransferred { previous, current: pending });
+        crate::emit!(self.vm(), AdminTransferred { previous: previous, current: pending; });
         Ok(())
     }
 
-    fn check_not_admin_role(&self, role: B256) -> Result<(), AccessError> {
+    fn check_grantable(&self, caller: Address, role: B256) -> Result<(), AccessError> {
         if role == ADMIN_ROLE {
             return Err(AdminRoleTransferOnly {}.into());
         }
-        Ok(())
+        self.check(ADMIN_ROLE, caller)
+    }
+
+    /// Sets membership and emits the standard event when it changes.
+    fn set_member(&mut self, role: B256, account: Address, member: bool, sender: Address) {
+        if self.has_role(role, account) == member {
+            return;
+        }
+        self.members.setter(role).insert(account, member);
+        if member {
+            crate::emit!(self.vm(), RoleGranted { role: role, account: account, sender: sender; });
+        } else {
+            crate::emit!(self.vm(), RoleRevoked { role: role, account: account, sender: sender; });
+        }
     }
 }
 

@@ -19,6 +19,7 @@ sol_interface! {
     interface IAssetRegistry {
         function refreshRate(address asset) external returns (uint256 rate, uint256 deposit_cap, bool enabled);
         function currentRate(address asset) external view returns (uint256 rate, uint256 deposit_cap, bool enabled);
+        function assets() external view returns (address[] memory);
     }
 
     /// A source of an asset's rate: ETH per token (1e18 = 1:1) and the time

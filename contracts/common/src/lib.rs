@@ -6,10 +6,14 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 extern crate alloc;
 
+pub mod abi;
 pub mod access;
 pub mod constants;
+pub mod external;
 pub mod interfaces;
 pub mod math;
+pub mod shares;
+pub mod transfer;
 
 /// Programs abort on panic without formatting a message: the standard
 /// library's handler pulls in `core::fmt` and would double a program's size.

@@ -12,7 +12,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::sol;
 use lrt_common::access::{AccessError, IRoles, Roles};
-use stylus_sdk::{prelude::*, storage::StorageU256, stylus_core::log};
+use stylus_sdk::{prelude::*, storage::StorageU256};
 
 /// May set the rate.
 pub const RATE_UPDATER_ROLE: B256 =
@@ -28,13 +28,16 @@ sol! {
     event RateSet(uint256 rate, uint256 updated_at);
 }
 
-/// Why a rate-source call failed.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`ZeroRate`].
-    ZeroRate(ZeroRate),
-    /// An access-control failure.
-    Access(AccessError),
+lrt_common::errors! {
+    /// Why a rate-source call failed.
+    pub enum Error {
+        /// See [`ZeroRate`].
+        ZeroRate(ZeroRate {}),
+    }
+    nested {
+        /// An access-control failure.
+        Access(AccessError),
+    }
 }
 
 /// The rate source's storage.
@@ -60,7 +63,8 @@ impl RateSource {
     pub fn constructor(&mut self, admin: Address, rate: U256) -> Result<(), Error> {
         self.roles.init(admin)?;
         self.roles.grant(admin, RATE_UPDATER_ROLE, admin)?;
-        self.store(rate)
+        let now = U256::from(self.vm().block_timestamp());
+        self.store(rate, now)
     }
 
     /// The role that may set the rate.
@@ -78,7 +82,21 @@ impl RateSource {
     /// `RateSet`.
     pub fn set_rate(&mut self, rate: U256) -> Result<(), Error> {
         self.roles.check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
-        self.store(rate)
+        let now = U256::from(self.vm().block_timestamp());
+        self.store(rate, now)
+    }
+
+    /// Sets the rate with an explicit update time, e.g. to replay a feed's
+    /// history or to make the source look stale on a devnet. Updaters only.
+    ///
+    /// # Errors
+    /// [`Error::ZeroRate`], [`Error::Access`].
+    ///
+    /// # Events
+    /// `RateSet`.
+    pub fn set_rate_at(&mut self, rate: U256, updated_at: U256) -> Result<(), Error> {
+        self.roles.check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
+        self.store(rate, updated_at)
     }
 
     /// ETH per token (1e18 = 1:1) and when it was set.
@@ -88,14 +106,13 @@ impl RateSource {
 }
 
 impl RateSource {
-    fn store(&mut self, rate: U256) -> Result<(), Error> {
+    fn store(&mut self, rate: U256, updated_at: U256) -> Result<(), Error> {
         if rate.is_zero() {
             return Err(ZeroRate {}.into());
         }
-        let updated_at = U256::from(self.vm().block_timestamp());
         self.rate.set(rate);
         self.updated_at.set(updated_at);
-        log(self.vm(), RateSet { rate, updated_at });
+        lrt_common::emit!(self.vm(), RateSet { ; rate: rate, updated_at: updated_at });
         Ok(())
     }
 }
@@ -113,8 +130,11 @@ mod tests {
         source.sender(admin).constructor(admin, U256::from(2)).motsu_unwrap();
         let (rate, updated_at) = source.sender(admin).latest_rate();
         assert_eq!(rate, U256::from(2));
-        assert_eq!(updated_at, U256::from(VM::context().block_timestamp()));
+        assert!(updated_at > U256::ZERO, "stamped with the block time");
         source.assert_emitted(&RateSet { rate, updated_at });
+        source.sender(admin).set_rate_at(U256::from(3), U256::from(7)).motsu_unwrap();
+        assert_eq!(source.sender(admin).latest_rate(), (U256::from(3), U256::from(7)));
+        source.assert_emitted(&RateSet { rate: U256::from(3), updated_at: U256::from(7) });
     }
 
     #[motsu::test]

@@ -25,7 +25,6 @@ use lrt_common::{
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},
-    stylus_core::log,
 };
 
 /// The most assets the registry lists, so that every loop over them is
@@ -79,27 +78,30 @@ sol! {
     event RateUpdated(address indexed asset, uint256 previous, uint256 rate, uint256 updated_at);
 }
 
-/// Why a registry call failed.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`UnknownAsset`].
-    UnknownAsset(UnknownAsset),
-    /// See [`AssetAlreadyListed`].
-    AssetAlreadyListed(AssetAlreadyListed),
-    /// See [`TooManyAssets`].
-    TooManyAssets(TooManyAssets),
-    /// See [`InvalidAddress`].
-    InvalidAddress(InvalidAddress),
-    /// See [`InvalidRateLimits`].
-    InvalidRateLimits(InvalidRateLimits),
-    /// See [`StaleRate`].
-    StaleRate(StaleRate),
-    /// See [`RateOutOfBounds`].
-    RateOutOfBounds(RateOutOfBounds),
-    /// See [`InvalidRate`].
-    InvalidRate(InvalidRate),
-    /// An access-control failure.
-    Access(AccessError),
+lrt_common::errors! {
+    /// Why a registry call failed.
+    pub enum Error {
+        /// See [`UnknownAsset`].
+        UnknownAsset(UnknownAsset { asset }),
+        /// See [`AssetAlreadyListed`].
+        AssetAlreadyListed(AssetAlreadyListed { asset }),
+        /// See [`TooManyAssets`].
+        TooManyAssets(TooManyAssets { max }),
+        /// See [`InvalidAddress`].
+        InvalidAddress(InvalidAddress { account }),
+        /// See [`InvalidRateLimits`].
+        InvalidRateLimits(InvalidRateLimits { max_staleness, max_change_bps }),
+        /// See [`StaleRate`].
+        StaleRate(StaleRate { asset, updated_at, now, max_staleness }),
+        /// See [`RateOutOfBounds`].
+        RateOutOfBounds(RateOutOfBounds { asset, accepted, reported, max_change_bps }),
+        /// See [`InvalidRate`].
+        InvalidRate(InvalidRate { asset, rate, updated_at }),
+    }
+    nested {
+        /// An access-control failure.
+        Access(AccessError),
+    }
 }
 
 /// Everything the registry knows about one asset.
@@ -196,17 +198,10 @@ impl AssetRegistry {
         config.max_change_bps.set(max_change_bps);
         config.rate.set(reading.rate);
         config.rate_updated_at.set(reading.updated_at);
-        log(
-            self.vm(),
-            AssetListed {
-                asset,
-                rate_source,
-                deposit_cap,
-                max_staleness,
-                max_change_bps,
-                rate: reading.rate,
-            },
-        );
+        lrt_common::emit!(self.vm(), AssetListed {
+            asset: asset, rate_source: rate_source;
+            deposit_cap: deposit_cap, max_staleness: max_staleness, max_change_bps: max_change_bps, rate: reading.rate
+        });
         Ok(())
     }
 
@@ -222,7 +217,7 @@ impl AssetRegistry {
         self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         self.configs.setter(asset).enabled.set(enabled);
-        log(self.vm(), AssetEnabledSet { asset, enabled });
+        lrt_common::emit!(self.vm(), AssetEnabledSet { asset: asset; enabled: enabled });
         Ok(())
     }
 
@@ -238,7 +233,7 @@ impl AssetRegistry {
         self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         self.configs.setter(asset).deposit_cap.set(deposit_cap);
-        log(self.vm(), DepositCapSet { asset, deposit_cap });
+        lrt_common::emit!(self.vm(), DepositCapSet { asset: asset; deposit_cap: deposit_cap });
         Ok(())
     }
 
@@ -262,7 +257,7 @@ impl AssetRegistry {
         let mut config = self.configs.setter(asset);
         config.max_staleness.set(U64::from(max_staleness));
         config.max_change_bps.set(max_change_bps);
-        log(self.vm(), RateLimitsSet { asset, max_staleness, max_change_bps });
+        lrt_common::emit!(self.vm(), RateLimitsSet { asset: asset; max_staleness: max_staleness, max_change_bps: max_change_bps });
         Ok(())
     }
 
@@ -290,7 +285,7 @@ impl AssetRegistry {
         config.rate_source.set(rate_source);
         config.rate.set(reading.rate);
         config.rate_updated_at.set(reading.updated_at);
-        log(self.vm(), RateSourceSet { asset, rate_source, rate: reading.rate });
+        lrt_common::emit!(self.vm(), RateSourceSet { asset: asset, rate_source: rate_source; rate: reading.rate });
         Ok(())
     }
 
@@ -317,15 +312,9 @@ impl AssetRegistry {
         }
         let result = (reading.rate, config.deposit_cap.get(), config.enabled.get());
         if reading.rate != previous {
-            log(
-                self.vm(),
-                RateUpdated {
-                    asset,
-                    previous,
-                    rate: reading.rate,
-                    updated_at: reading.updated_at,
-                },
-            );
+            lrt_common::emit!(self.vm(), RateUpdated {
+                asset: asset; previous: previous, rate: reading.rate, updated_at: reading.updated_at
+            });
         }
         Ok(result)
     }

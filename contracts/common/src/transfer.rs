@@ -1,0 +1,54 @@
+//! Token and ETH transfers out of and into the protocol's contracts.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{sol, SolCall};
+use stylus_sdk::{call::RawCall, stylus_core::Host};
+
+use crate::abi::{encode_error, Word};
+
+sol! {
+    /// A token transfer failed: the call reverted, returned `false`, or the
+    /// token is not a contract.
+    #[derive(Debug)]
+    error TokenTransferFailed(address token);
+
+    function transferFrom(address from, address to, uint256 amount) external returns (bool);
+    function transfer(address to, uint256 amount) external returns (bool);
+}
+
+/// Moves `amount` of `token` from `from` to `to` with `transferFrom`,
+/// accepting tokens that return nothing as well as those that return `true`
+/// (the usual "safe transfer" rule).
+pub fn safe_transfer_from(
+    vm: &dyn Host,
+    token: Address,
+    from: Address,
+    to: Address,
+    amount: U256,
+) -> Result<(), TokenTransferFailed> {
+    let calldata = encode_error(
+        transferFromCall::SELECTOR,
+        &[from.word(), to.word(), amount.word()],
+    );
+    call_token(vm, token, &calldata)
+}
+
+/// Moves `amount` of `token` to `to` with `transfer`, under the same rule.
+pub fn safe_transfer(vm: &dyn Host, token: Address, to: Address, amount: U256) -> Result<(), TokenTransferFailed> {
+    let calldata = encode_error(transferCall::SELECTOR, &[to.word(), amount.word()]);
+    call_token(vm, token, &calldata)
+}
+
+fn call_token(vm: &dyn Host, token: Address, calldata: &[u8]) -> Result<(), TokenTransferFailed> {
+    if vm.code_size(token) == 0 {
+        return Err(TokenTransferFailed { token });
+    }
+    // SAFETY: the callee cannot alias this program's storage: the storage
+    // cache is flushed before the call, and the contracts are built without
+    // the `reentrant` feature, so a call back into the caller reverts.
+    let result = unsafe { RawCall::new().flush_storage_cache().limit_return_data(0, 32).call(token, calldata) };
+    match result {
+        Ok(data) if data.is_empty() || (data.len() == 32 && data[31] == 1 && data[..31].iter().all(|b| *b == 0)) => Ok(()),
+        _ => Err(TokenTransferFailed { token }),
+    }
+}

@@ -1,0 +1,770 @@
+//! The deposit vault.
+//!
+//! Takes ETH (`deposit`, ERC-7535 style) and enabled liquid staking tokens
+//! (`depositAsset`), mints lrETH at the current rate, holds the idle buffer,
+//! receives rewards and charges the protocol fee.
+//!
+//! The books are internal: total assets = idle ETH + Σ (units of each LST
+//! held × its last accepted rate). Nothing reads `balance()` or
+//! `balanceOf(this)` to price a share, so assets sent to the vault outside
+//! its entry points change nothing. Each asset's value is kept as a running
+//! aggregate, so pricing a deposit touches a fixed number of slots whatever
+//! the number of assets.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "export-abi")), no_std)]
+extern crate alloc;
+
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::{Address, U256, U64};
+use alloy_sol_types::sol;
+use lrt_common::{
+    access::{AccessError, IRoles, Roles, ADMIN_ROLE},
+    external::ExternalRevert,
+    constants::{ASSET_MANAGER_ROLE, BPS, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE, WAD},
+    interfaces::{IAssetRegistry, IErc20Balance, ILrtToken},
+    math::{mul_div, Rounding},
+    shares::{fee_shares, to_assets, to_shares},
+    transfer::{safe_transfer_from, TokenTransferFailed},
+};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64},
+};
+
+/// Highest protocol fee: 20% of rewards.
+pub const MAX_FEE_BPS: u64 = 2_000;
+/// Highest bound an admin may set on one rewards report: 10% of total assets.
+pub const MAX_REWARD_BPS: u64 = 1_000;
+
+sol! {
+    /// An amount of zero was given.
+    #[derive(Debug)]
+    error ZeroAmount();
+    /// The ETH sent differs from the `assets` argument.
+    #[derive(Debug)]
+    error ValueMismatch(uint256 assets, uint256 value);
+    /// An address argument was the zero address.
+    #[derive(Debug)]
+    error InvalidAddress(address account);
+    /// The asset cannot be deposited through this entry point.
+    #[derive(Debug)]
+    error UnsupportedAsset(address asset);
+    /// Deposits of the asset are disabled in the registry.
+    #[derive(Debug)]
+    error AssetDisabled(address asset);
+    /// Deposits are paused.
+    #[derive(Debug)]
+    error DepositsPaused();
+    /// The deposit is worth less than the minimum.
+    #[derive(Debug)]
+    error BelowMinimumDeposit(uint256 value, uint256 minimum);
+    /// The deposit would take total assets above the global cap.
+    #[derive(Debug)]
+    error TotalCapExceeded(uint256 total_after, uint256 cap);
+    /// The deposit would take the vault's holdings of the asset above its cap.
+    #[derive(Debug)]
+    error AssetCapExceeded(address asset, uint256 held_after, uint256 cap);
+    /// The deposit would mint fewer shares than the caller accepts.
+    #[derive(Debug)]
+    error SlippageExceeded(uint256 shares, uint256 min_shares);
+    /// The deposit is too small to mint a single share.
+    #[derive(Debug)]
+    error ZeroShares();
+    /// Shares exist but no assets back them (everything was slashed):
+    /// deposits are refused rather than minted at a broken rate.
+    #[derive(Debug)]
+    error NoBackingAssets(uint256 supply);
+    /// Rewards need shares to accrue to.
+    #[derive(Debug)]
+    error NoSharesOutstanding();
+    /// The rewards exceed the per-report bound.
+    #[derive(Debug)]
+    error RewardAboveBound(uint256 rewards, uint256 max_rewards);
+    /// The previous report was too recent.
+    #[derive(Debug)]
+    error ReportTooSoon(uint256 next_report_at);
+    /// The fee exceeds `MAX_FEE_BPS`.
+    #[derive(Debug)]
+    error FeeAboveMaximum(uint256 fee_bps, uint256 max_fee_bps);
+    /// The per-report reward bound exceeds `MAX_REWARD_BPS`.
+    #[derive(Debug)]
+    error RewardBoundAboveMaximum(uint256 max_reward_bps, uint256 limit);
+    /// A result did not fit in 256 bits.
+    #[derive(Debug)]
+    error MathOverflow();
+
+    /// `sender` deposited `amount` of `asset` (what arrived), worth `value`
+    /// ETH, and `receiver` got `shares`.
+    #[derive(Debug)]
+    event Deposit(address indexed sender, address indexed receiver, address indexed asset, uint256 amount, uint256 value, uint256 shares);
+    /// `rewards` ETH arrived; `fee` of it went to the treasury as `fee_shares`;
+    /// the rate is now `rate`.
+    #[derive(Debug)]
+    event RewardsDistributed(uint256 rewards, uint256 fee, uint256 fee_shares, uint256 rate);
+    /// The vault's holdings of `asset` are now valued at `rate`, worth `value`.
+    #[derive(Debug)]
+    event AssetRevalued(address indexed asset, uint256 rate, uint256 value);
+    /// The protocol fee changed.
+    #[derive(Debug)]
+    event FeeSet(uint256 fee_bps);
+    /// The treasury changed.
+    #[derive(Debug)]
+    event TreasurySet(address indexed treasury);
+    /// The per-report reward bound and minimum interval changed.
+    #[derive(Debug)]
+    event RewardLimitsSet(uint256 max_reward_bps, uint64 min_report_interval);
+    /// The minimum deposit and global cap changed.
+    #[derive(Debug)]
+    event DepositLimitsSet(uint256 min_deposit, uint256 total_cap);
+    /// Deposits were paused or unpaused.
+    #[derive(Debug)]
+    event DepositsPauseSet(bool paused);
+    /// Withdrawals were paused or unpaused.
+    #[derive(Debug)]
+    event WithdrawalsPauseSet(bool paused);
+}
+
+lrt_common::errors! {
+    /// Why a vault call failed.
+    pub enum Error {
+        /// See [`ZeroAmount`].
+        ZeroAmount(ZeroAmount {}),
+        /// See [`ValueMismatch`].
+        ValueMismatch(ValueMismatch { assets, value }),
+        /// See [`InvalidAddress`].
+        InvalidAddress(InvalidAddress { account }),
+        /// See [`UnsupportedAsset`].
+        UnsupportedAsset(UnsupportedAsset { asset }),
+        /// See [`AssetDisabled`].
+        AssetDisabled(AssetDisabled { asset }),
+        /// See [`DepositsPaused`].
+        DepositsPaused(DepositsPaused {}),
+        /// See [`BelowMinimumDeposit`].
+        BelowMinimumDeposit(BelowMinimumDeposit { value, minimum }),
+        /// See [`TotalCapExceeded`].
+        TotalCapExceeded(TotalCapExceeded { total_after, cap }),
+        /// See [`AssetCapExceeded`].
+        AssetCapExceeded(AssetCapExceeded { asset, held_after, cap }),
+        /// See [`SlippageExceeded`].
+        SlippageExceeded(SlippageExceeded { shares, min_shares }),
+        /// See [`ZeroShares`].
+        ZeroShares(ZeroShares {}),
+        /// See [`NoBackingAssets`].
+        NoBackingAssets(NoBackingAssets { supply }),
+        /// See [`NoSharesOutstanding`].
+        NoSharesOutstanding(NoSharesOutstanding {}),
+        /// See [`RewardAboveBound`].
+        RewardAboveBound(RewardAboveBound { rewards, max_rewards }),
+        /// See [`ReportTooSoon`].
+        ReportTooSoon(ReportTooSoon { next_report_at }),
+        /// See [`FeeAboveMaximum`].
+        FeeAboveMaximum(FeeAboveMaximum { fee_bps, max_fee_bps }),
+        /// See [`RewardBoundAboveMaximum`].
+        RewardBoundAboveMaximum(RewardBoundAboveMaximum { max_reward_bps, limit }),
+        /// See [`MathOverflow`].
+        MathOverflow(MathOverflow {}),
+        /// See [`TokenTransferFailed`].
+        TransferFailed(TokenTransferFailed { token }),
+    }
+    nested {
+        /// An access-control failure.
+        Access(AccessError),
+        /// A call to the token or the registry reverted; its revert data is
+        /// passed on unchanged (e.g. the registry's `StaleRate`).
+        External(ExternalRevert),
+    }
+}
+
+fn overflow() -> Error {
+    MathOverflow {}.into()
+}
+
+#[allow(deprecated)] // `sol_interface!` returns the SDK's older error type.
+fn external(error: stylus_sdk::call::Error) -> Error {
+    Error::External(error.into())
+}
+
+/// The vault's holdings of one liquid staking token.
+#[storage]
+pub struct AssetBook {
+    /// Units of the token the vault holds.
+    held: StorageU256,
+    /// The rate (ETH per token, 1e18) at which `held` is valued.
+    rate: StorageU256,
+    /// `held × rate / 1e18`, rounded down: the token's part of total assets.
+    value: StorageU256,
+}
+
+/// The vault's storage.
+#[entrypoint]
+#[storage]
+pub struct Vault {
+    /// Admin, pausers, asset managers, rewards reporters.
+    roles: Roles,
+    /// The lrETH token.
+    token: StorageAddress,
+    /// The asset registry.
+    registry: StorageAddress,
+    /// Receives the protocol fee as shares.
+    treasury: StorageAddress,
+    /// Protocol fee, in basis points of rewards.
+    fee_bps: StorageU256,
+    /// Largest reward one report may bring, in basis points of total assets.
+    max_reward_bps: StorageU256,
+    /// Fewest seconds between two reports.
+    min_report_interval: StorageU64,
+    /// When the last report arrived.
+    last_report_at: StorageU64,
+    /// Smallest deposit, in ETH value.
+    min_deposit: StorageU256,
+    /// Largest total assets deposits may bring the vault to.
+    total_cap: StorageU256,
+    /// Whether deposits are paused.
+    deposits_paused: StorageBool,
+    /// Whether withdrawals are paused (the withdrawal queue reads it).
+    withdrawals_paused: StorageBool,
+    /// ETH in the vault's books.
+    idle_eth: StorageU256,
+    /// Σ of every asset book's value.
+    lst_value: StorageU256,
+    /// Per-asset holdings.
+    books: StorageMap<Address, AssetBook>,
+}
+
+#[public]
+#[implements(IRoles)]
+impl Vault {
+    /// Links the vault to its token, registry and treasury and sets the
+    /// admin. Deposits start unpaused, uncapped, with no fee and a reward
+    /// bound of 1% per report; the deploy configuration sets the rest.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] for a zero address.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        token: Address,
+        registry: Address,
+        treasury: Address,
+    ) -> Result<(), Error> {
+        for account in [token, registry, treasury] {
+            if account.is_zero() {
+                return Err(InvalidAddress { account }.into());
+            }
+        }
+        self.roles.init(admin)?;
+        self.token.set(token);
+        self.registry.set(registry);
+        self.treasury.set(treasury);
+        self.max_reward_bps.set(U256::from(100));
+        self.total_cap.set(U256::MAX);
+        Ok(())
+    }
+
+    // ----- Deposits -----
+
+    /// Deposits `assets` wei of ETH, sent as the call's value, and mints
+    /// lrETH to `receiver`. Returns the shares minted.
+    ///
+    /// # Errors
+    /// [`Error::DepositsPaused`], [`Error::ValueMismatch`],
+    /// [`Error::ZeroAmount`], [`Error::InvalidAddress`],
+    /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
+    /// [`Error::NoBackingAssets`], [`Error::ZeroShares`].
+    ///
+    /// # Events
+    /// `Deposit`, and the token's `Transfer`.
+    #[payable]
+    pub fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Error> {
+        let value = self.vm().msg_value();
+        if assets != value {
+            return Err(ValueMismatch { assets, value }.into());
+        }
+        let shares = self.price_deposit(assets, receiver, U256::ZERO)?;
+        let idle = self.idle_eth.get().checked_add(assets).ok_or_else(overflow)?;
+        self.idle_eth.set(idle);
+        self.finish_deposit(ETH, receiver, assets, assets, shares)
+    }
+
+    /// Deposits `amount` of the liquid staking token `asset` and mints lrETH
+    /// to `receiver`, valued at the asset's freshly checked rate. The vault
+    /// counts what actually arrived, so a token that delivers less than
+    /// asked mints less. Reverts if fewer than `min_shares` would be minted.
+    /// The caller must have approved the vault for `amount`.
+    ///
+    /// # Errors
+    /// [`Error::DepositsPaused`], [`Error::ZeroAmount`],
+    /// [`Error::InvalidAddress`], [`Error::UnsupportedAsset`],
+    /// [`Error::AssetDisabled`], [`Error::AssetCapExceeded`],
+    /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
+    /// [`Error::SlippageExceeded`], [`Error::NoBackingAssets`],
+    /// [`Error::ZeroShares`], [`Error::TransferFailed`]; the registry's
+    /// `UnknownAsset`, `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
+    ///
+    /// # Events
+    /// `Deposit`, `AssetRevalued` when the asset's rate moved, and the
+    /// token's `Transfer`.
+    pub fn deposit_asset(
+        &mut self,
+        asset: Address,
+        amount: U256,
+        receiver: Address,
+        min_shares: U256,
+    ) -> Result<U256, Error> {
+        if asset == ETH {
+            return Err(UnsupportedAsset { asset }.into());
+        }
+        if self.deposits_paused.get() {
+            return Err(DepositsPaused {}.into());
+        }
+        if amount.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let (rate, cap, enabled) = self.refresh_book(asset)?;
+        if !enabled {
+            return Err(AssetDisabled { asset }.into());
+        }
+
+        let received = self.pull_tokens(asset, amount)?;
+        let held = self.books.getter(asset).held.get().checked_add(received).ok_or_else(overflow)?;
+        if held > cap {
+            return Err(AssetCapExceeded { asset, held_after: held, cap }.into());
+        }
+        let value = mul_div(received, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        let shares = self.price_deposit(value, receiver, min_shares)?;
+        self.set_book(asset, held, rate)?;
+        self.finish_deposit(asset, receiver, received, value, shares)
+    }
+
+    /// Revalues the vault's holdings of `asset` at the registry's freshly
+    /// checked rate. Anyone may call it, so that the rate of lrETH follows
+    /// the rates of the assets behind it between deposits.
+    ///
+    /// # Errors
+    /// The registry's `UnknownAsset`, `StaleRate`, `RateOutOfBounds`,
+    /// `InvalidRate`; [`Error::MathOverflow`].
+    ///
+    /// # Events
+    /// `AssetRevalued` when the rate moved.
+    pub fn sync_asset_rate(&mut self, asset: Address) -> Result<U256, Error> {
+        Ok(self.refresh_book(asset)?.0)
+    }
+
+    // ----- Rewards -----
+
+    /// Adds the ETH sent to the vault's assets as rewards and mints the
+    /// protocol fee to the treasury, as shares worth exactly the fee at the
+    /// post-reward rate. Rewards reporters only. One report may raise total
+    /// assets by at most `maxRewardBps`, and reports must be at least
+    /// `minReportInterval` seconds apart.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::ZeroAmount`],
+    /// [`Error::NoSharesOutstanding`], [`Error::ReportTooSoon`],
+    /// [`Error::RewardAboveBound`], [`Error::MathOverflow`].
+    ///
+    /// # Events
+    /// `RewardsDistributed`, and the token's `Transfer` for the fee.
+    #[payable]
+    pub fn distribute_rewards(&mut self) -> Result<(), Error> {
+        self.roles.check(REWARDS_REPORTER_ROLE, self.vm().msg_sender())?;
+        let rewards = self.vm().msg_value();
+        if rewards.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let supply = self.supply()?;
+        if supply.is_zero() {
+            return Err(NoSharesOutstanding {}.into());
+        }
+        let now = self.vm().block_timestamp();
+        let next_report_at = self.last_report_at.get().to::<u64>().saturating_add(self.min_report_interval.get().to::<u64>());
+        if self.last_report_at.get() != U64::ZERO && now < next_report_at {
+            return Err(ReportTooSoon { next_report_at: U256::from(next_report_at) }.into());
+        }
+        let total = self.total_assets();
+        let max_rewards = mul_div(total, self.max_reward_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
+        if rewards > max_rewards {
+            return Err(RewardAboveBound { rewards, max_rewards }.into());
+        }
+
+        let idle = self.idle_eth.get().checked_add(rewards).ok_or_else(overflow)?;
+        self.idle_eth.set(idle);
+        self.last_report_at.set(U64::from(now));
+        let total = total.checked_add(rewards).ok_or_else(overflow)?;
+        let fee = mul_div(rewards, self.fee_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
+        let minted = fee_shares(fee, total, supply).ok_or_else(overflow)?;
+        if !minted.is_zero() {
+            let treasury = self.treasury.get();
+            self.mint(treasury, minted)?;
+        }
+        let rate = to_assets(WAD, total, supply + minted, Rounding::Down).ok_or_else(overflow)?;
+        lrt_common::emit!(self.vm(), RewardsDistributed { ; rewards: rewards, fee: fee, fee_shares: minted, rate: rate });
+        Ok(())
+    }
+
+    // ----- Configuration -----
+
+    /// Sets the protocol fee. Admin only; at most `MAX_FEE_BPS`.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::FeeAboveMaximum`].
+    ///
+    /// # Events
+    /// `FeeSet`.
+    pub fn set_fee(&mut self, fee_bps: U256) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        if fee_bps > U256::from(MAX_FEE_BPS) {
+            return Err(FeeAboveMaximum { fee_bps, max_fee_bps: U256::from(MAX_FEE_BPS) }.into());
+        }
+        self.fee_bps.set(fee_bps);
+        lrt_common::emit!(self.vm(), FeeSet { ; fee_bps: fee_bps });
+        Ok(())
+    }
+
+    /// Sets the treasury. Admin only.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::InvalidAddress`].
+    ///
+    /// # Events
+    /// `TreasurySet`.
+    pub fn set_treasury(&mut self, treasury: Address) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        if treasury.is_zero() {
+            return Err(InvalidAddress { account: treasury }.into());
+        }
+        self.treasury.set(treasury);
+        lrt_common::emit!(self.vm(), TreasurySet { treasury: treasury; });
+        Ok(())
+    }
+
+    /// Sets the per-report reward bound (at most `MAX_REWARD_BPS`) and the
+    /// minimum interval between reports. Admin only.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::RewardBoundAboveMaximum`].
+    ///
+    /// # Events
+    /// `RewardLimitsSet`.
+    pub fn set_reward_limits(&mut self, max_reward_bps: U256, min_report_interval: u64) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        if max_reward_bps > U256::from(MAX_REWARD_BPS) {
+            return Err(RewardBoundAboveMaximum { max_reward_bps, limit: U256::from(MAX_REWARD_BPS) }.into());
+        }
+        self.max_reward_bps.set(max_reward_bps);
+        self.min_report_interval.set(U64::from(min_report_interval));
+        lrt_common::emit!(self.vm(), RewardLimitsSet { ; max_reward_bps: max_reward_bps, min_report_interval: min_report_interval });
+        Ok(())
+    }
+
+    /// Sets the minimum deposit (in ETH value) and the global cap on total
+    /// assets. Asset managers only. A cap below total assets only stops new
+    /// deposits.
+    ///
+    /// # Errors
+    /// [`Error::Access`].
+    ///
+    /// # Events
+    /// `DepositLimitsSet`.
+    pub fn set_deposit_limits(&mut self, min_deposit: U256, total_cap: U256) -> Result<(), Error> {
+        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.min_deposit.set(min_deposit);
+        self.total_cap.set(total_cap);
+        lrt_common::emit!(self.vm(), DepositLimitsSet { ; min_deposit: min_deposit, total_cap: total_cap });
+        Ok(())
+    }
+
+    /// Pauses or unpauses deposits. Pausers may pause; only the admin may
+    /// unpause, so a compromised pauser key can stop the protocol but not
+    /// restart it.
+    ///
+    /// # Errors
+    /// [`Error::Access`].
+    ///
+    /// # Events
+    /// `DepositsPauseSet`.
+    pub fn set_deposits_paused(&mut self, paused: bool) -> Result<(), Error> {
+        self.check_pause_role(paused)?;
+        self.deposits_paused.set(paused);
+        lrt_common::emit!(self.vm(), DepositsPauseSet { ; paused: paused });
+        Ok(())
+    }
+
+    /// Pauses or unpauses withdrawals (requests and finalization in the
+    /// queue). Pausers may pause; only the admin may unpause.
+    ///
+    /// # Errors
+    /// [`Error::Access`].
+    ///
+    /// # Events
+    /// `WithdrawalsPauseSet`.
+    pub fn set_withdrawals_paused(&mut self, paused: bool) -> Result<(), Error> {
+        self.check_pause_role(paused)?;
+        self.withdrawals_paused.set(paused);
+        lrt_common::emit!(self.vm(), WithdrawalsPauseSet { ; paused: paused });
+        Ok(())
+    }
+
+    // ----- Views -----
+
+    /// Total assets in ETH: idle ETH plus every held asset at its accepted rate.
+    pub fn total_assets(&self) -> U256 {
+        self.idle_eth.get() + self.lst_value.get()
+    }
+
+    /// Shares worth `assets` ETH now, rounded down.
+    ///
+    /// # Errors
+    /// [`Error::MathOverflow`] and the token's errors.
+    pub fn convert_to_shares(&self, assets: U256) -> Result<U256, Error> {
+        to_shares(assets, self.total_assets(), self.supply()?, Rounding::Down).ok_or_else(overflow)
+    }
+
+    /// ETH behind `shares` now, rounded down.
+    ///
+    /// # Errors
+    /// [`Error::MathOverflow`] and the token's errors.
+    pub fn convert_to_assets(&self, shares: U256) -> Result<U256, Error> {
+        to_assets(shares, self.total_assets(), self.supply()?, Rounding::Down).ok_or_else(overflow)
+    }
+
+    /// ETH per lrETH, 1e18 = 1:1: the rate lending markets and AMMs read.
+    ///
+    /// # Errors
+    /// As [`Self::convert_to_assets`].
+    pub fn get_rate(&self) -> Result<U256, Error> {
+        self.convert_to_assets(WAD)
+    }
+
+    /// Shares a deposit of `amount` of `asset` (ETH as
+    /// `0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE`) would mint now, assuming
+    /// all of it arrives. Ignores pauses and caps (see `maxDeposit`).
+    ///
+    /// # Errors
+    /// The registry's rate errors, [`Error::AssetDisabled`],
+    /// [`Error::NoBackingAssets`], [`Error::MathOverflow`].
+    pub fn preview_deposit(&self, asset: Address, amount: U256) -> Result<U256, Error> {
+        let supply = self.supply()?;
+        let (value, total) = if asset == ETH {
+            (amount, self.total_assets())
+        } else {
+            let (rate, _, enabled) = self.registry_rate(asset)?;
+            if !enabled {
+                return Err(AssetDisabled { asset }.into());
+            }
+            let value = mul_div(amount, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+            (value, self.total_assets_at(asset, rate)?)
+        };
+        if !supply.is_zero() && total.is_zero() {
+            return Err(NoBackingAssets { supply }.into());
+        }
+        to_shares(value, total, supply, Rounding::Down).ok_or_else(overflow)
+    }
+
+    /// Most of `asset` a deposit may bring now: zero while deposits are
+    /// paused or the asset is disabled or its rate is unusable, otherwise
+    /// what the global cap and the asset's cap leave room for.
+    pub fn max_deposit(&self, asset: Address, receiver: Address) -> U256 {
+        let _ = receiver; // No per-receiver limits.
+        if self.deposits_paused.get() {
+            return U256::ZERO;
+        }
+        let room = self.total_cap.get().saturating_sub(self.total_assets());
+        if asset == ETH {
+            return room;
+        }
+        let Ok((rate, cap, true)) = self.registry_rate(asset) else {
+            return U256::ZERO;
+        };
+        let room_in_units = mul_div(room, WAD, rate, Rounding::Down).unwrap_or(U256::MAX);
+        room_in_units.min(cap.saturating_sub(self.books.getter(asset).held.get()))
+    }
+
+    /// The lrETH token (ERC-7575's `share()`).
+    pub fn share(&self) -> Address {
+        self.token.get()
+    }
+
+    /// The vault's unit of account, native ETH (ERC-7535's `asset()`).
+    pub fn asset(&self) -> Address {
+        ETH
+    }
+
+    /// The asset registry.
+    pub fn registry(&self) -> Address {
+        self.registry.get()
+    }
+
+    /// The vault's holdings of `asset`: units held, the rate they are
+    /// valued at, and their value in ETH. For ETH: (idle ETH, 1e18, idle ETH).
+    pub fn asset_totals(&self, asset: Address) -> (U256, U256, U256) {
+        if asset == ETH {
+            let idle = self.idle_eth.get();
+            return (idle, WAD, idle);
+        }
+        let book = self.books.getter(asset);
+        (book.held.get(), book.rate.get(), book.value.get())
+    }
+
+    /// The treasury.
+    pub fn treasury(&self) -> Address {
+        self.treasury.get()
+    }
+
+    /// The protocol fee, in basis points of rewards.
+    pub fn fee_bps(&self) -> U256 {
+        self.fee_bps.get()
+    }
+
+    /// The per-report reward bound (bps of total assets) and the minimum
+    /// seconds between reports, and when the last report arrived.
+    pub fn reward_limits(&self) -> (U256, u64, u64) {
+        (
+            self.max_reward_bps.get(),
+            self.min_report_interval.get().to::<u64>(),
+            self.last_report_at.get().to::<u64>(),
+        )
+    }
+
+    /// The minimum deposit (ETH value) and the global cap on total assets.
+    pub fn deposit_limits(&self) -> (U256, U256) {
+        (self.min_deposit.get(), self.total_cap.get())
+    }
+
+    /// Whether deposits are paused.
+    pub fn deposits_paused(&self) -> bool {
+        self.deposits_paused.get()
+    }
+
+    /// Whether withdrawals are paused.
+    pub fn withdrawals_paused(&self) -> bool {
+        self.withdrawals_paused.get()
+    }
+}
+
+impl Vault {
+    /// Checks a deposit worth `value` ETH for `receiver` and returns the
+    /// shares it mints at the current books.
+    fn price_deposit(&self, value: U256, receiver: Address, min_shares: U256) -> Result<U256, Error> {
+        if self.deposits_paused.get() {
+            return Err(DepositsPaused {}.into());
+        }
+        if value.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        if receiver.is_zero() {
+            return Err(InvalidAddress { account: receiver }.into());
+        }
+        let minimum = self.min_deposit.get();
+        if value < minimum {
+            return Err(BelowMinimumDeposit { value, minimum }.into());
+        }
+        let total = self.total_assets();
+        let total_after = total.checked_add(value).ok_or_else(overflow)?;
+        let cap = self.total_cap.get();
+        if total_after > cap {
+            return Err(TotalCapExceeded { total_after, cap }.into());
+        }
+        let supply = self.supply()?;
+        if !supply.is_zero() && total.is_zero() {
+            return Err(NoBackingAssets { supply }.into());
+        }
+        let shares = to_shares(value, total, supply, Rounding::Down).ok_or_else(overflow)?;
+        if shares.is_zero() {
+            return Err(ZeroShares {}.into());
+        }
+        if shares < min_shares {
+            return Err(SlippageExceeded { shares, min_shares }.into());
+        }
+        Ok(shares)
+    }
+
+    fn finish_deposit(
+        &mut self,
+        asset: Address,
+        receiver: Address,
+        amount: U256,
+        value: U256,
+        shares: U256,
+    ) -> Result<U256, Error> {
+        self.mint(receiver, shares)?;
+        let sender = self.vm().msg_sender();
+        lrt_common::emit!(self.vm(), Deposit { sender: sender, receiver: receiver, asset: asset; amount: amount, value: value, shares: shares });
+        Ok(shares)
+    }
+
+    /// Pulls `amount` of `asset` from the caller and returns what arrived.
+    fn pull_tokens(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
+        let this = self.vm().contract_address();
+        let sender = self.vm().msg_sender();
+        let before = self.balance_of(asset, this)?;
+        safe_transfer_from(self.vm(), asset, sender, this, amount)?;
+        let received = self.balance_of(asset, this)?.saturating_sub(before);
+        if received.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        Ok(received)
+    }
+
+    fn balance_of(&self, asset: Address, account: Address) -> Result<U256, Error> {
+        IErc20Balance::new(asset).balance_of(self, account).map_err(external)
+    }
+
+    /// Accepts the registry's fresh rate for `asset` and revalues the book.
+    fn refresh_book(&mut self, asset: Address) -> Result<(U256, U256, bool), Error> {
+        let registry = IAssetRegistry::new(self.registry.get());
+        let answer = registry.refresh_rate(&mut *self, asset).map_err(external)?;
+        let held = self.books.getter(asset).held.get();
+        self.set_book(asset, held, answer.0)?;
+        Ok(answer)
+    }
+
+    /// Records `held` units of `asset` valued at `rate` and keeps the
+    /// aggregate in step.
+    fn set_book(&mut self, asset: Address, held: U256, rate: U256) -> Result<(), Error> {
+        let value = mul_div(held, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        let mut book = self.books.setter(asset);
+        let (old_value, old_rate) = (book.value.get(), book.rate.get());
+        book.held.set(held);
+        book.rate.set(rate);
+        book.value.set(value);
+        let aggregate = self.lst_value.get() - old_value;
+        self.lst_value.set(aggregate.checked_add(value).ok_or_else(overflow)?);
+        if rate != old_rate {
+            lrt_common::emit!(self.vm(), AssetRevalued { asset: asset; rate: rate, value: value });
+        }
+        Ok(())
+    }
+
+    /// Total assets if `asset` were revalued at `rate`.
+    fn total_assets_at(&self, asset: Address, rate: U256) -> Result<U256, Error> {
+        let book = self.books.getter(asset);
+        let value = mul_div(book.held.get(), rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        (self.total_assets() - book.value.get()).checked_add(value).ok_or_else(overflow)
+    }
+
+    fn registry_rate(&self, asset: Address) -> Result<(U256, U256, bool), Error> {
+        IAssetRegistry::new(self.registry.get()).current_rate(self, asset).map_err(external)
+    }
+
+    fn supply(&self) -> Result<U256, Error> {
+        ILrtToken::new(self.token.get()).total_supply(self).map_err(external)
+    }
+
+    fn mint(&mut self, to: Address, shares: U256) -> Result<(), Error> {
+        let token = ILrtToken::new(self.token.get());
+        token.mint(&mut *self, to, shares).map_err(external)
+    }
+
+    fn check_pause_role(&self, pausing: bool) -> Result<(), Error> {
+        let role = if pausing { PAUSER_ROLE } else { ADMIN_ROLE };
+        Ok(self.roles.check(role, self.vm().msg_sender())?)
+    }
+}
+
+lrt_common::public_roles!(Vault, roles);
+
+#[cfg(test)]
+mod tests;
