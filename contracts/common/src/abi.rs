@@ -187,7 +187,13 @@ mod tests {
         };
         let compact = encode_error(
             Sample::SELECTOR,
-            &[error.who.word(), error.amount.word(), error.flag.word(), error.tag.word(), error.when.word()],
+            &[
+                error.who.word(),
+                error.amount.word(),
+                error.flag.word(),
+                error.tag.word(),
+                error.when.word(),
+            ],
         );
         assert_eq!(compact, error.abi_encode());
     }

@@ -106,7 +106,11 @@ impl Roles {
     /// Fails with [`AccessError::Unauthorized`] unless `account` holds `role`.
     pub fn check(&self, role: B256, account: Address) -> Result<(), AccessError> {
         if !self.has_role(role, account) {
-            return Err(AccessControlUnauthorizedAccount { account, needed_role: role }.into());
+            return Err(AccessControlUnauthorizedAccount {
+                account,
+                needed_role: role,
+            }
+            .into());
         }
         Ok(())
     }
@@ -124,21 +128,36 @@ impl Roles {
     }
 
     /// Grants `role` to `account`; `caller` must be the admin.
-    pub fn grant(&mut self, caller: Address, role: B256, account: Address) -> Result<(), AccessError> {
+    pub fn grant(
+        &mut self,
+        caller: Address,
+        role: B256,
+        account: Address,
+    ) -> Result<(), AccessError> {
         self.check_grantable(caller, role)?;
         self.set_member(role, account, true, caller);
         Ok(())
     }
 
     /// Revokes `role` from `account`; `caller` must be the admin.
-    pub fn revoke(&mut self, caller: Address, role: B256, account: Address) -> Result<(), AccessError> {
+    pub fn revoke(
+        &mut self,
+        caller: Address,
+        role: B256,
+        account: Address,
+    ) -> Result<(), AccessError> {
         self.check_grantable(caller, role)?;
         self.set_member(role, account, false, caller);
         Ok(())
     }
 
     /// `caller` gives up `role`; `confirmation` must repeat the caller.
-    pub fn renounce(&mut self, caller: Address, role: B256, confirmation: Address) -> Result<(), AccessError> {
+    pub fn renounce(
+        &mut self,
+        caller: Address,
+        role: B256,
+        confirmation: Address,
+    ) -> Result<(), AccessError> {
         if role == ADMIN_ROLE {
             return Err(AdminRoleTransferOnly {}.into());
         }
@@ -151,7 +170,11 @@ impl Roles {
 
     /// Proposes `pending` as the next admin; `caller` must be the admin.
     /// Proposing zero cancels a pending transfer.
-    pub fn begin_admin_transfer(&mut self, caller: Address, pending: Address) -> Result<(), AccessError> {
+    pub fn begin_admin_transfer(
+        &mut self,
+        caller: Address,
+        pending: Address,
+    ) -> Result<(), AccessError> {
         self.check(ADMIN_ROLE, caller)?;
         self.pending_admin.set(pending);
         crate::emit!(self.vm(), AdminTransferStarted { current: caller, pending: pending; });
@@ -281,3 +304,6 @@ macro_rules! public_roles {
         }
     };
 }
+
+#[cfg(test)]
+mod tests;

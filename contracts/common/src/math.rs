@@ -53,16 +53,31 @@ mod tests {
     #[test]
     fn divides_and_rounds_small_values() {
         let (seven, two, three) = (U256::from(7), U256::from(2), U256::from(3));
-        assert_eq!(mul_div(seven, two, three, Rounding::Down), Some(U256::from(4)));
-        assert_eq!(mul_div(seven, two, three, Rounding::Up), Some(U256::from(5)));
+        assert_eq!(
+            mul_div(seven, two, three, Rounding::Down),
+            Some(U256::from(4))
+        );
+        assert_eq!(
+            mul_div(seven, two, three, Rounding::Up),
+            Some(U256::from(5))
+        );
         assert_eq!(mul_div(seven, three, three, Rounding::Up), Some(seven));
     }
 
     #[test]
     fn rejects_zero_divisor_and_overflow() {
-        assert_eq!(mul_div(U256::from(1), U256::from(1), U256::ZERO, Rounding::Down), None);
-        assert_eq!(mul_div(U256::MAX, U256::from(2), U256::from(1), Rounding::Down), None);
-        assert_eq!(mul_div(U256::MAX, U256::from(1), U256::MAX, Rounding::Up), Some(U256::from(1)));
+        assert_eq!(
+            mul_div(U256::from(1), U256::from(1), U256::ZERO, Rounding::Down),
+            None
+        );
+        assert_eq!(
+            mul_div(U256::MAX, U256::from(2), U256::from(1), Rounding::Down),
+            None
+        );
+        assert_eq!(
+            mul_div(U256::MAX, U256::from(1), U256::MAX, Rounding::Up),
+            Some(U256::from(1))
+        );
         assert_eq!(mul_div(U256::MAX, U256::MAX, U256::MAX, Rounding::Up), None);
     }
 

@@ -11,6 +11,11 @@
 //!
 //! Rounding always favours the protocol: down for what it hands out (shares
 //! minted, assets paid), up for what it asks for.
+//!
+//! One consequence to know: while the rate is below 1 ETH per lrETH (after a
+//! slashing), the virtual position is worth less than its V wei, so all real
+//! holders together are owed up to V wei (1e3 wei) more than total assets.
+//! Payouts are therefore always capped by the liquidity actually set aside.
 
 use alloy_primitives::U256;
 
@@ -24,7 +29,12 @@ pub const VIRTUAL_OFFSET: U256 = U256::from_limbs([1_000, 0, 0, 0]);
 ///
 /// `None` on overflow.
 #[must_use]
-pub fn to_shares(assets: U256, total_assets: U256, supply: U256, rounding: Rounding) -> Option<U256> {
+pub fn to_shares(
+    assets: U256,
+    total_assets: U256,
+    supply: U256,
+    rounding: Rounding,
+) -> Option<U256> {
     mul_div(
         assets,
         supply.checked_add(VIRTUAL_OFFSET)?,
@@ -37,7 +47,12 @@ pub fn to_shares(assets: U256, total_assets: U256, supply: U256, rounding: Round
 ///
 /// `None` on overflow.
 #[must_use]
-pub fn to_assets(shares: U256, total_assets: U256, supply: U256, rounding: Rounding) -> Option<U256> {
+pub fn to_assets(
+    shares: U256,
+    total_assets: U256,
+    supply: U256,
+    rounding: Rounding,
+) -> Option<U256> {
     mul_div(
         shares,
         total_assets.checked_add(VIRTUAL_OFFSET)?,
@@ -72,10 +87,15 @@ mod tests {
     /// Books of a vault: assets up to 10^9 ETH, supply within a factor of
     /// 1000 of the assets either way (rates from 0.001 to 1000).
     fn books() -> impl Strategy<Value = (U256, U256)> {
-        (1u128..=1_000_000_000 * ETHER, 1u128..=1_000_000, 1u128..=1_000_000).prop_map(|(total, num, den)| {
-            let supply = total.saturating_mul(num) / den.max(1);
-            (U256::from(total), U256::from(supply.max(1)))
-        })
+        (
+            1u128..=1_000_000_000 * ETHER,
+            1u128..=1_000_000,
+            1u128..=1_000_000,
+        )
+            .prop_map(|(total, num, den)| {
+                let supply = total.saturating_mul(num) / den.max(1);
+                (U256::from(total), U256::from(supply.max(1)))
+            })
     }
 
     fn amount() -> impl Strategy<Value = U256> {
@@ -85,13 +105,22 @@ mod tests {
     #[test]
     fn first_deposit_mints_one_to_one() {
         let one = U256::from(ETHER);
-        assert_eq!(to_shares(one, U256::ZERO, U256::ZERO, Rounding::Down), Some(one));
-        assert_eq!(to_assets(one, U256::ZERO, U256::ZERO, Rounding::Down), Some(one));
+        assert_eq!(
+            to_shares(one, U256::ZERO, U256::ZERO, Rounding::Down),
+            Some(one)
+        );
+        assert_eq!(
+            to_assets(one, U256::ZERO, U256::ZERO, Rounding::Down),
+            Some(one)
+        );
     }
 
     #[test]
     fn overflow_is_none() {
-        assert_eq!(to_shares(U256::MAX, U256::ZERO, U256::MAX, Rounding::Down), None);
+        assert_eq!(
+            to_shares(U256::MAX, U256::ZERO, U256::MAX, Rounding::Down),
+            None
+        );
         assert_eq!(fee_shares(U256::from(2), U256::from(1), U256::ZERO), None);
     }
 
@@ -107,7 +136,10 @@ mod tests {
         let total = total + victim_assets;
         let supply = supply + victim_shares;
         let attacker_out = to_assets(U256::from(1), total, supply, Rounding::Down).unwrap();
-        assert!(attacker_out < donation + U256::from(1), "attacker must lose: {attacker_out}");
+        assert!(
+            attacker_out < donation + U256::from(1),
+            "attacker must lose: {attacker_out}"
+        );
     }
 
     proptest! {

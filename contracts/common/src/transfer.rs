@@ -1,6 +1,6 @@
 //! Token and ETH transfers out of and into the protocol's contracts.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{b256, Address, B256, U256};
 use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::{call::RawCall, stylus_core::Host};
 
@@ -34,21 +34,47 @@ pub fn safe_transfer_from(
 }
 
 /// Moves `amount` of `token` to `to` with `transfer`, under the same rule.
-pub fn safe_transfer(vm: &dyn Host, token: Address, to: Address, amount: U256) -> Result<(), TokenTransferFailed> {
+pub fn safe_transfer(
+    vm: &dyn Host,
+    token: Address,
+    to: Address,
+    amount: U256,
+) -> Result<(), TokenTransferFailed> {
     let calldata = encode_error(transferCall::SELECTOR, &[to.word(), amount.word()]);
     call_token(vm, token, &calldata)
 }
 
 fn call_token(vm: &dyn Host, token: Address, calldata: &[u8]) -> Result<(), TokenTransferFailed> {
-    if vm.code_size(token) == 0 {
+    if !has_code(vm, token) {
         return Err(TokenTransferFailed { token });
     }
     // SAFETY: the callee cannot alias this program's storage: the storage
     // cache is flushed before the call, and the contracts are built without
     // the `reentrant` feature, so a call back into the caller reverts.
-    let result = unsafe { RawCall::new().flush_storage_cache().limit_return_data(0, 32).call(token, calldata) };
+    let result = unsafe {
+        RawCall::new()
+            .flush_storage_cache()
+            .limit_return_data(0, 32)
+            .call(token, calldata)
+    };
     match result {
-        Ok(data) if data.is_empty() || (data.len() == 32 && data[31] == 1 && data[..31].iter().all(|b| *b == 0)) => Ok(()),
+        Ok(data)
+            if data.is_empty()
+                || (data.len() == 32 && data[31] == 1 && data[..31].iter().all(|b| *b == 0)) =>
+        {
+            Ok(())
+        }
         _ => Err(TokenTransferFailed { token }),
     }
+}
+
+/// Keccak-256 of empty code: the code hash of an account that has none.
+const EMPTY_CODE_HASH: B256 =
+    b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+
+/// Whether `account` has code: its code hash is neither zero (no account)
+/// nor the hash of empty code.
+fn has_code(vm: &dyn Host, account: Address) -> bool {
+    let hash = vm.code_hash(account);
+    !hash.is_zero() && hash != EMPTY_CODE_HASH
 }

@@ -196,25 +196,50 @@ mod tests {
     use super::*;
 
     fn deployed(token: &Contract<MockLst>, owner: Address) {
-        token.sender(owner).constructor("Staked Ether".into(), "stETH".into());
+        token
+            .sender(owner)
+            .constructor("Staked Ether".into(), "stETH".into());
     }
 
     #[motsu::test]
     fn transfers_in_full_without_shortfall(token: Contract<MockLst>, alice: Address, bob: Address) {
         deployed(&token, alice);
-        token.sender(alice).mint(alice, U256::from(100)).motsu_unwrap();
-        token.sender(alice).transfer(bob, U256::from(40)).motsu_unwrap();
+        token
+            .sender(alice)
+            .mint(alice, U256::from(100))
+            .motsu_unwrap();
+        token
+            .sender(alice)
+            .transfer(bob, U256::from(40))
+            .motsu_unwrap();
         assert_eq!(token.sender(alice).balance_of(alice), U256::from(60));
         assert_eq!(token.sender(alice).balance_of(bob), U256::from(40));
     }
 
     #[motsu::test]
-    fn shortfall_delivers_less_and_burns_the_rest(token: Contract<MockLst>, alice: Address, bob: Address, vault: Address) {
+    fn shortfall_delivers_less_and_burns_the_rest(
+        token: Contract<MockLst>,
+        alice: Address,
+        bob: Address,
+        vault: Address,
+    ) {
         deployed(&token, alice);
-        token.sender(alice).mint(alice, U256::from(100)).motsu_unwrap();
-        token.sender(alice).set_transfer_shortfall(U256::from(2)).motsu_unwrap();
-        token.sender(alice).approve(vault, U256::from(50)).motsu_unwrap();
-        token.sender(vault).transfer_from(alice, bob, U256::from(50)).motsu_unwrap();
+        token
+            .sender(alice)
+            .mint(alice, U256::from(100))
+            .motsu_unwrap();
+        token
+            .sender(alice)
+            .set_transfer_shortfall(U256::from(2))
+            .motsu_unwrap();
+        token
+            .sender(alice)
+            .approve(vault, U256::from(50))
+            .motsu_unwrap();
+        token
+            .sender(vault)
+            .transfer_from(alice, bob, U256::from(50))
+            .motsu_unwrap();
         assert_eq!(token.sender(alice).balance_of(alice), U256::from(50));
         assert_eq!(token.sender(alice).balance_of(bob), U256::from(48));
         assert_eq!(token.sender(alice).total_supply(), U256::from(98));
@@ -224,7 +249,10 @@ mod tests {
     #[motsu::test]
     fn only_owner_sets_shortfall(token: Contract<MockLst>, alice: Address, bob: Address) {
         deployed(&token, alice);
-        let err = token.sender(bob).set_transfer_shortfall(U256::from(1)).motsu_unwrap_err();
+        let err = token
+            .sender(bob)
+            .set_transfer_shortfall(U256::from(1))
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::NotOwner(_)));
         assert_eq!(token.sender(bob).transfer_shortfall(), U256::ZERO);
     }

@@ -15,8 +15,11 @@ use lrt_common::access::{AccessError, IRoles, Roles};
 use stylus_sdk::{prelude::*, storage::StorageU256};
 
 /// May set the rate.
-pub const RATE_UPDATER_ROLE: B256 =
-    B256::new(keccak_const::Keccak256::new().update(b"RATE_UPDATER_ROLE").finalize());
+pub const RATE_UPDATER_ROLE: B256 = B256::new(
+    keccak_const::Keccak256::new()
+        .update(b"RATE_UPDATER_ROLE")
+        .finalize(),
+);
 
 sol! {
     /// A rate of zero was offered.
@@ -81,7 +84,8 @@ impl RateSource {
     /// # Events
     /// `RateSet`.
     pub fn set_rate(&mut self, rate: U256) -> Result<(), Error> {
-        self.roles.check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
         let now = U256::from(self.vm().block_timestamp());
         self.store(rate, now)
     }
@@ -95,7 +99,8 @@ impl RateSource {
     /// # Events
     /// `RateSet`.
     pub fn set_rate_at(&mut self, rate: U256, updated_at: U256) -> Result<(), Error> {
-        self.roles.check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(RATE_UPDATER_ROLE, self.vm().msg_sender())?;
         self.store(rate, updated_at)
     }
 
@@ -127,29 +132,54 @@ mod tests {
 
     #[motsu::test]
     fn constructor_sets_rate_and_time(source: Contract<RateSource>, admin: Address) {
-        source.sender(admin).constructor(admin, U256::from(2)).motsu_unwrap();
+        source
+            .sender(admin)
+            .constructor(admin, U256::from(2))
+            .motsu_unwrap();
         let (rate, updated_at) = source.sender(admin).latest_rate();
         assert_eq!(rate, U256::from(2));
         assert!(updated_at > U256::ZERO, "stamped with the block time");
         source.assert_emitted(&RateSet { rate, updated_at });
-        source.sender(admin).set_rate_at(U256::from(3), U256::from(7)).motsu_unwrap();
-        assert_eq!(source.sender(admin).latest_rate(), (U256::from(3), U256::from(7)));
-        source.assert_emitted(&RateSet { rate: U256::from(3), updated_at: U256::from(7) });
+        source
+            .sender(admin)
+            .set_rate_at(U256::from(3), U256::from(7))
+            .motsu_unwrap();
+        assert_eq!(
+            source.sender(admin).latest_rate(),
+            (U256::from(3), U256::from(7))
+        );
+        source.assert_emitted(&RateSet {
+            rate: U256::from(3),
+            updated_at: U256::from(7),
+        });
     }
 
     #[motsu::test]
-    fn updater_sets_rate_and_stranger_cannot(source: Contract<RateSource>, admin: Address, stranger: Address) {
-        source.sender(admin).constructor(admin, U256::from(1)).motsu_unwrap();
+    fn updater_sets_rate_and_stranger_cannot(
+        source: Contract<RateSource>,
+        admin: Address,
+        stranger: Address,
+    ) {
+        source
+            .sender(admin)
+            .constructor(admin, U256::from(1))
+            .motsu_unwrap();
         source.sender(admin).set_rate(U256::from(5)).motsu_unwrap();
         assert_eq!(source.sender(admin).latest_rate().0, U256::from(5));
-        let err = source.sender(stranger).set_rate(U256::from(7)).motsu_unwrap_err();
+        let err = source
+            .sender(stranger)
+            .set_rate(U256::from(7))
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::Access(AccessError::Unauthorized(_))));
         assert_eq!(source.sender(admin).latest_rate().0, U256::from(5));
     }
 
     #[motsu::test]
     fn zero_rate_is_rejected(source: Contract<RateSource>, admin: Address) {
-        source.sender(admin).constructor(admin, U256::from(1)).motsu_unwrap();
+        source
+            .sender(admin)
+            .constructor(admin, U256::from(1))
+            .motsu_unwrap();
         let err = source.sender(admin).set_rate(U256::ZERO).motsu_unwrap_err();
         assert!(matches!(err, Error::ZeroRate(_)));
     }

@@ -20,8 +20,8 @@ use alloy_primitives::{Address, U256, U64};
 use alloy_sol_types::sol;
 use lrt_common::{
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
-    external::ExternalRevert,
     constants::{ASSET_MANAGER_ROLE, BPS, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE, WAD},
+    external::ExternalRevert,
     interfaces::{IAssetRegistry, IErc20Balance, ILrtToken},
     math::{mul_div, Rounding},
     shares::{fee_shares, to_assets, to_shares},
@@ -283,7 +283,11 @@ impl Vault {
             return Err(ValueMismatch { assets, value }.into());
         }
         let shares = self.price_deposit(assets, receiver, U256::ZERO)?;
-        let idle = self.idle_eth.get().checked_add(assets).ok_or_else(overflow)?;
+        let idle = self
+            .idle_eth
+            .get()
+            .checked_add(assets)
+            .ok_or_else(overflow)?;
         self.idle_eth.set(idle);
         self.finish_deposit(ETH, receiver, assets, assets, shares)
     }
@@ -328,9 +332,20 @@ impl Vault {
         }
 
         let received = self.pull_tokens(asset, amount)?;
-        let held = self.books.getter(asset).held.get().checked_add(received).ok_or_else(overflow)?;
+        let held = self
+            .books
+            .getter(asset)
+            .held
+            .get()
+            .checked_add(received)
+            .ok_or_else(overflow)?;
         if held > cap {
-            return Err(AssetCapExceeded { asset, held_after: held, cap }.into());
+            return Err(AssetCapExceeded {
+                asset,
+                held_after: held,
+                cap,
+            }
+            .into());
         }
         let value = mul_div(received, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
         let shares = self.price_deposit(value, receiver, min_shares)?;
@@ -369,7 +384,8 @@ impl Vault {
     /// `RewardsDistributed`, and the token's `Transfer` for the fee.
     #[payable]
     pub fn distribute_rewards(&mut self) -> Result<(), Error> {
-        self.roles.check(REWARDS_REPORTER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(REWARDS_REPORTER_ROLE, self.vm().msg_sender())?;
         let rewards = self.vm().msg_value();
         if rewards.is_zero() {
             return Err(ZeroAmount {}.into());
@@ -379,17 +395,33 @@ impl Vault {
             return Err(NoSharesOutstanding {}.into());
         }
         let now = self.vm().block_timestamp();
-        let next_report_at = self.last_report_at.get().to::<u64>().saturating_add(self.min_report_interval.get().to::<u64>());
+        let next_report_at = self
+            .last_report_at
+            .get()
+            .to::<u64>()
+            .saturating_add(self.min_report_interval.get().to::<u64>());
         if self.last_report_at.get() != U64::ZERO && now < next_report_at {
-            return Err(ReportTooSoon { next_report_at: U256::from(next_report_at) }.into());
+            return Err(ReportTooSoon {
+                next_report_at: U256::from(next_report_at),
+            }
+            .into());
         }
         let total = self.total_assets();
-        let max_rewards = mul_div(total, self.max_reward_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
+        let max_rewards =
+            mul_div(total, self.max_reward_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
         if rewards > max_rewards {
-            return Err(RewardAboveBound { rewards, max_rewards }.into());
+            return Err(RewardAboveBound {
+                rewards,
+                max_rewards,
+            }
+            .into());
         }
 
-        let idle = self.idle_eth.get().checked_add(rewards).ok_or_else(overflow)?;
+        let idle = self
+            .idle_eth
+            .get()
+            .checked_add(rewards)
+            .ok_or_else(overflow)?;
         self.idle_eth.set(idle);
         self.last_report_at.set(U64::from(now));
         let total = total.checked_add(rewards).ok_or_else(overflow)?;
@@ -416,7 +448,11 @@ impl Vault {
     pub fn set_fee(&mut self, fee_bps: U256) -> Result<(), Error> {
         self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
         if fee_bps > U256::from(MAX_FEE_BPS) {
-            return Err(FeeAboveMaximum { fee_bps, max_fee_bps: U256::from(MAX_FEE_BPS) }.into());
+            return Err(FeeAboveMaximum {
+                fee_bps,
+                max_fee_bps: U256::from(MAX_FEE_BPS),
+            }
+            .into());
         }
         self.fee_bps.set(fee_bps);
         lrt_common::emit!(self.vm(), FeeSet { ; fee_bps: fee_bps });
@@ -448,10 +484,18 @@ impl Vault {
     ///
     /// # Events
     /// `RewardLimitsSet`.
-    pub fn set_reward_limits(&mut self, max_reward_bps: U256, min_report_interval: u64) -> Result<(), Error> {
+    pub fn set_reward_limits(
+        &mut self,
+        max_reward_bps: U256,
+        min_report_interval: u64,
+    ) -> Result<(), Error> {
         self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
         if max_reward_bps > U256::from(MAX_REWARD_BPS) {
-            return Err(RewardBoundAboveMaximum { max_reward_bps, limit: U256::from(MAX_REWARD_BPS) }.into());
+            return Err(RewardBoundAboveMaximum {
+                max_reward_bps,
+                limit: U256::from(MAX_REWARD_BPS),
+            }
+            .into());
         }
         self.max_reward_bps.set(max_reward_bps);
         self.min_report_interval.set(U64::from(min_report_interval));
@@ -469,7 +513,8 @@ impl Vault {
     /// # Events
     /// `DepositLimitsSet`.
     pub fn set_deposit_limits(&mut self, min_deposit: U256, total_cap: U256) -> Result<(), Error> {
-        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.min_deposit.set(min_deposit);
         self.total_cap.set(total_cap);
         lrt_common::emit!(self.vm(), DepositLimitsSet { ; min_deposit: min_deposit, total_cap: total_cap });
@@ -647,7 +692,12 @@ impl Vault {
 impl Vault {
     /// Checks a deposit worth `value` ETH for `receiver` and returns the
     /// shares it mints at the current books.
-    fn price_deposit(&self, value: U256, receiver: Address, min_shares: U256) -> Result<U256, Error> {
+    fn price_deposit(
+        &self,
+        value: U256,
+        receiver: Address,
+        min_shares: U256,
+    ) -> Result<U256, Error> {
         if self.deposits_paused.get() {
             return Err(DepositsPaused {}.into());
         }
@@ -709,7 +759,9 @@ impl Vault {
     }
 
     fn balance_of(&self, asset: Address, account: Address) -> Result<U256, Error> {
-        IErc20Balance::new(asset).balance_of(self, account).map_err(external)
+        IErc20Balance::new(asset)
+            .balance_of(self, account)
+            .map_err(external)
     }
 
     /// Accepts the registry's fresh rate for `asset` and revalues the book.
@@ -731,7 +783,8 @@ impl Vault {
         book.rate.set(rate);
         book.value.set(value);
         let aggregate = self.lst_value.get() - old_value;
-        self.lst_value.set(aggregate.checked_add(value).ok_or_else(overflow)?);
+        self.lst_value
+            .set(aggregate.checked_add(value).ok_or_else(overflow)?);
         if rate != old_rate {
             lrt_common::emit!(self.vm(), AssetRevalued { asset: asset; rate: rate, value: value });
         }
@@ -742,15 +795,21 @@ impl Vault {
     fn total_assets_at(&self, asset: Address, rate: U256) -> Result<U256, Error> {
         let book = self.books.getter(asset);
         let value = mul_div(book.held.get(), rate, WAD, Rounding::Down).ok_or_else(overflow)?;
-        (self.total_assets() - book.value.get()).checked_add(value).ok_or_else(overflow)
+        (self.total_assets() - book.value.get())
+            .checked_add(value)
+            .ok_or_else(overflow)
     }
 
     fn registry_rate(&self, asset: Address) -> Result<(U256, U256, bool), Error> {
-        IAssetRegistry::new(self.registry.get()).current_rate(self, asset).map_err(external)
+        IAssetRegistry::new(self.registry.get())
+            .current_rate(self, asset)
+            .map_err(external)
     }
 
     fn supply(&self) -> Result<U256, Error> {
-        ILrtToken::new(self.token.get()).total_supply(self).map_err(external)
+        ILrtToken::new(self.token.get())
+            .total_supply(self)
+            .map_err(external)
     }
 
     fn mint(&mut self, to: Address, shares: U256) -> Result<(), Error> {
