@@ -173,7 +173,8 @@ impl AssetRegistry {
         max_staleness: u64,
         max_change_bps: U256,
     ) -> Result<(), Error> {
-        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         for account in [asset, rate_source] {
             if account.is_zero() || account == ETH {
                 return Err(InvalidAddress { account }.into());
@@ -183,7 +184,10 @@ impl AssetRegistry {
             return Err(AssetAlreadyListed { asset }.into());
         }
         if self.assets.len() as u64 >= MAX_ASSETS {
-            return Err(TooManyAssets { max: U256::from(MAX_ASSETS) }.into());
+            return Err(TooManyAssets {
+                max: U256::from(MAX_ASSETS),
+            }
+            .into());
         }
         check_limits(max_staleness, max_change_bps)?;
         let reading = self.read_source(asset, rate_source, max_staleness)?;
@@ -214,7 +218,8 @@ impl AssetRegistry {
     /// # Events
     /// `AssetEnabledSet`.
     pub fn set_asset_enabled(&mut self, asset: Address, enabled: bool) -> Result<(), Error> {
-        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         self.configs.setter(asset).enabled.set(enabled);
         lrt_common::emit!(self.vm(), AssetEnabledSet { asset: asset; enabled: enabled });
@@ -230,7 +235,8 @@ impl AssetRegistry {
     /// # Events
     /// `DepositCapSet`.
     pub fn set_deposit_cap(&mut self, asset: Address, deposit_cap: U256) -> Result<(), Error> {
-        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         self.configs.setter(asset).deposit_cap.set(deposit_cap);
         lrt_common::emit!(self.vm(), DepositCapSet { asset: asset; deposit_cap: deposit_cap });
@@ -251,7 +257,8 @@ impl AssetRegistry {
         max_staleness: u64,
         max_change_bps: U256,
     ) -> Result<(), Error> {
-        self.roles.check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
+        self.roles
+            .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         check_limits(max_staleness, max_change_bps)?;
         let mut config = self.configs.setter(asset);
@@ -277,7 +284,10 @@ impl AssetRegistry {
         self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
         if rate_source.is_zero() || rate_source == ETH {
-            return Err(InvalidAddress { account: rate_source }.into());
+            return Err(InvalidAddress {
+                account: rate_source,
+            }
+            .into());
         }
         let max_staleness = self.configs.getter(asset).max_staleness.get().to::<u64>();
         let reading = self.read_source(asset, rate_source, max_staleness)?;
@@ -331,7 +341,9 @@ impl AssetRegistry {
 
     /// The listed assets, in listing order.
     pub fn assets(&self) -> Vec<Address> {
-        (0..self.assets.len()).filter_map(|i| self.assets.get(i)).collect()
+        (0..self.assets.len())
+            .filter_map(|i| self.assets.get(i))
+            .collect()
     }
 
     /// `asset`'s configuration: listed, enabled, rate source, deposit cap,
@@ -395,17 +407,38 @@ impl AssetRegistry {
 
     /// Asks `source` for its rate and checks it is non-zero, not from the
     /// future and not older than `max_staleness`.
-    fn read_source(&self, asset: Address, source: Address, max_staleness: u64) -> Result<Reading, Error> {
+    fn read_source(
+        &self,
+        asset: Address,
+        source: Address,
+        max_staleness: u64,
+    ) -> Result<Reading, Error> {
         let now = U256::from(self.vm().block_timestamp());
         let answer = IRateSource::new(source).latest_rate(self);
         let Ok((rate, updated_at)) = answer else {
-            return Err(InvalidRate { asset, rate: U256::ZERO, updated_at: U256::ZERO }.into());
+            return Err(InvalidRate {
+                asset,
+                rate: U256::ZERO,
+                updated_at: U256::ZERO,
+            }
+            .into());
         };
         if rate.is_zero() || updated_at > now {
-            return Err(InvalidRate { asset, rate, updated_at }.into());
+            return Err(InvalidRate {
+                asset,
+                rate,
+                updated_at,
+            }
+            .into());
         }
         if now - updated_at > U256::from(max_staleness) {
-            return Err(StaleRate { asset, updated_at, now, max_staleness }.into());
+            return Err(StaleRate {
+                asset,
+                updated_at,
+                now,
+                max_staleness,
+            }
+            .into());
         }
         Ok(Reading { rate, updated_at })
     }
@@ -413,9 +446,16 @@ impl AssetRegistry {
 
 fn check_limits(max_staleness: u64, max_change_bps: U256) -> Result<(), Error> {
     if max_staleness == 0 || max_change_bps.is_zero() || max_change_bps > BPS {
-        return Err(InvalidRateLimits { max_staleness, max_change_bps }.into());
+        return Err(InvalidRateLimits {
+            max_staleness,
+            max_change_bps,
+        }
+        .into());
     }
     Ok(())
 }
 
 lrt_common::public_roles!(AssetRegistry, roles);
+
+#[cfg(test)]
+mod tests;

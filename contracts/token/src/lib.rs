@@ -12,8 +12,8 @@ extern crate alloc;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256, U8};
-pub use lrt_common::constants::MINTER_ROLE;
 use lrt_common::access::{AccessError, IRoles, Roles};
+pub use lrt_common::constants::MINTER_ROLE;
 use openzeppelin_stylus::{
     token::erc20::{
         self,
