@@ -6,7 +6,6 @@ use crate::evm::precompiles::{ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
 use crate::evm::programs::ARBOS_STATE;
 use crate::evm::{ArbEvm, Ctx, Db, SPEC};
 use crate::stylus::runtime::StylusRuntime;
-use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::{Header, Transaction as _, TxEnvelope, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip2718::Decodable2718;
 use alloy_eips::Typed2718;
@@ -27,6 +26,9 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Stack of the thread that executes transactions (reserved, touched only as used).
+const EXECUTION_STACK_BYTES: usize = 256 << 20;
 
 /// Arbitrum's block coinbase ("sequencer").
 pub const SEQUENCER: Address = address!("A4B000000000000000000073657175656e636572");
@@ -446,31 +448,50 @@ impl Devnode {
     }
 
     /// Runs `tx` against `db`; returns the result and the state changes.
+    ///
+    /// Calls between programs nest native frames (each program call runs its
+    /// callee's frames to completion), so execution runs on a thread with a
+    /// stack large enough for the deepest call chain gas allows.
     fn execute(&self, db: Db, block: BlockEnv, tx: TxEnv, read_only: bool) -> (Db, TxOutcome) {
-        let mut ctx: Ctx = Context::new(db, SPEC);
-        ctx.cfg.chain_id = self.config.chain_id;
-        ctx.cfg.tx_gas_limit_cap = Some(self.config.block_gas_limit);
-        ctx.cfg.limit_contract_code_size = Some(crate::stylus::params::MAX_CODE_SIZE);
-        if read_only {
-            ctx.cfg.disable_nonce_check = true;
-            ctx.cfg.disable_balance_check = true;
-            ctx.cfg.disable_base_fee = true;
-            ctx.cfg.disable_block_gas_limit = true;
-        }
-        ctx.block = block;
-        ctx.tx = tx;
-        let managers = vec![DEV_ACCOUNT];
-        let mut evm = ArbEvm::new(ctx, self.runtime.clone(), managers);
-        evm.begin_tx();
-        let mut handler: MainnetHandler<
-            ArbEvm,
-            EVMError<Infallible, InvalidTransaction>,
-            EthFrame,
-        > = MainnetHandler::default();
-        let result = handler.run(&mut evm);
-        let state = evm.ctx_mut().journal_mut().finalize();
-        let db = evm.into_ctx().journaled_state.database;
-        (db, result.map(|r| (r, state)))
+        let chain_id = self.config.chain_id;
+        let gas_cap = self.config.block_gas_limit;
+        let runtime = self.runtime.clone();
+        let run = move || {
+            let mut ctx: Ctx = Context::new(db, SPEC);
+            ctx.cfg.chain_id = chain_id;
+            ctx.cfg.tx_gas_limit_cap = Some(gas_cap);
+            ctx.cfg.limit_contract_code_size = Some(crate::stylus::params::MAX_CODE_SIZE);
+            if read_only {
+                ctx.cfg.disable_nonce_check = true;
+                ctx.cfg.disable_balance_check = true;
+                ctx.cfg.disable_base_fee = true;
+                ctx.cfg.disable_block_gas_limit = true;
+            }
+            ctx.block = block;
+            ctx.tx = tx;
+            let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT]);
+            evm.begin_tx();
+            let mut handler: MainnetHandler<
+                ArbEvm,
+                EVMError<Infallible, InvalidTransaction>,
+                EthFrame,
+            > = MainnetHandler::default();
+            let result = handler.run(&mut evm);
+            let state = evm.ctx_mut().journal_mut().finalize();
+            let db = evm.into_ctx().journaled_state.database;
+            (db, result.map(|r| (r, state)))
+        };
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("devnode-exec".into())
+                .stack_size(EXECUTION_STACK_BYTES)
+                .spawn_scoped(scope, run)
+                .expect("spawning the execution thread");
+            match worker.join() {
+                Ok(outcome) => outcome,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
     }
 
     /// Decodes, validates and mines a signed transaction (EIP-2718 bytes).
@@ -508,9 +529,7 @@ impl Devnode {
                 self.config.tx_gas_limit
             )));
         }
-        let sender = envelope
-            .recover_signer()
-            .map_err(|e| DevnodeError::InvalidInput(format!("invalid signature: {e}")))?;
+        let sender = recover_sender(&envelope)?;
         let hash = *envelope.tx_hash();
         if self.transactions.contains_key(&hash) {
             return Err(DevnodeError::Rejected("already known".into()));
@@ -855,6 +874,25 @@ fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String 
         EVMError::Transaction(error) => error.to_string(),
         other => other.to_string(),
     }
+}
+
+/// Half the secp256k1 group order: EIP-2 rejects signatures with a larger `s`.
+const SECP256K1N_HALF: U256 = alloy_primitives::uint!(
+    0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0_U256
+);
+
+/// Recovers the sender with libsecp256k1 (the library revm's ecrecover already
+/// links), which is several times faster than the pure-Rust backend.
+fn recover_sender(envelope: &TxEnvelope) -> Result<Address, DevnodeError> {
+    let signature = envelope.signature();
+    if signature.s() > SECP256K1N_HALF {
+        return Err(DevnodeError::InvalidInput(
+            "invalid signature: high s value (EIP-2)".into(),
+        ));
+    }
+    signature
+        .recover_address_from_prehash(&envelope.signature_hash())
+        .map_err(|e| DevnodeError::InvalidInput(format!("invalid signature: {e}")))
 }
 
 fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {

@@ -434,3 +434,31 @@ fn account_hostios() {
     );
     let _ = chain.send(Some(a), cmd(0, &[]), U256::ZERO, None);
 }
+
+#[test]
+fn deeply_nested_program_calls() {
+    let (mut chain, a, _) = setup();
+    // A calls itself 300 levels deep, each level through call_contract.
+    let mut data = cmd(0, &[]);
+    for _ in 0..300 {
+        data = cmd(1, &[a.as_slice(), &word(0), &data]);
+    }
+    let tx = chain.send(Some(a), data, U256::ZERO, Some(30_000_000));
+    assert!(tx.receipt.status);
+    assert_eq!(tx.receipt.output[0], 0, "every level succeeded");
+
+    // Past what gas (63/64 rule) and the 1024 call depth allow, inner levels
+    // fail and the outer ones see a failed call, without harming the node.
+    let mut data = cmd(0, &[]);
+    for _ in 0..1100 {
+        data = cmd(1, &[a.as_slice(), &word(0), &data]);
+    }
+    let tx = chain.send(Some(a), data, U256::ZERO, Some(30_000_000));
+    assert!(tx.receipt.status);
+    // Each level prepends its callee's status byte: zeros down to the level
+    // whose callee failed.
+    let statuses = &tx.receipt.output;
+    assert!(statuses.len() < 1100, "the chain stopped early");
+    assert_eq!(statuses.last(), Some(&1), "the deepest call failed");
+    assert!(statuses[..statuses.len() - 1].iter().all(|s| *s == 0));
+}
