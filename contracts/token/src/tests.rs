@@ -693,6 +693,71 @@ fn permit_signed_for_another_token_is_rejected(
 }
 
 #[motsu::test]
+fn permit_rejects_the_malleable_twin_of_a_valid_signature(
+    token: Contract<LrtToken>,
+    admin: Address,
+    owner: Account,
+    spender: Address,
+) {
+    token.sender(admin).constructor(admin).motsu_unwrap();
+    let permit = Permit {
+        owner: owner.address(),
+        spender,
+        value: ONE,
+        nonce: U256::ZERO,
+        deadline: U256::from(NOW + 60),
+    };
+    let (v, r, s) = sign(&owner, permit_digest(CHAIN_ID, token.address(), &permit));
+    // (r, n - s) with the other parity recovers the same key; accepting it
+    // would give every permit a second valid form (EIP-2).
+    let order = uint!(0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256);
+    let high_s = B256::from(order - U256::from_be_bytes(s.0));
+    let twin_v = if v == 27 { 28 } else { 27 };
+    let err = submit(&token, spender, &permit, (twin_v, r, high_s)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSignatureS(_)), "got {err:?}");
+    assert_reverts_with(
+        err,
+        openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS { s: high_s },
+    );
+    assert_eq!(token.sender(spender).nonces(owner.address()), U256::ZERO);
+    // The canonical form still works.
+    submit(&token, spender, &permit, (v, r, s)).motsu_unwrap();
+    assert_eq!(
+        token.sender(spender).allowance(owner.address(), spender),
+        ONE
+    );
+}
+
+#[motsu::test]
+fn permit_rejects_a_malformed_recovery_id(
+    token: Contract<LrtToken>,
+    admin: Address,
+    owner: Account,
+    spender: Address,
+) {
+    token.sender(admin).constructor(admin).motsu_unwrap();
+    let permit = Permit {
+        owner: owner.address(),
+        spender,
+        value: ONE,
+        nonce: U256::ZERO,
+        deadline: U256::from(NOW + 60),
+    };
+    let (v, r, s) = sign(&owner, permit_digest(CHAIN_ID, token.address(), &permit));
+    // Raw parities 0/1 are not the 27/28 that `ecrecover` expects.
+    let err = submit(&token, spender, &permit, (v - 27, r, s)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSignature(_)), "got {err:?}");
+    assert_reverts_with(
+        err,
+        openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature {},
+    );
+    assert_eq!(
+        token.sender(spender).allowance(owner.address(), spender),
+        U256::ZERO
+    );
+}
+
+#[motsu::test]
 fn stranger_fails_every_privileged_function_and_changes_nothing(
     token: Contract<LrtToken>,
     admin: Address,

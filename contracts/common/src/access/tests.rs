@@ -573,3 +573,157 @@ fn privileged_calls_validate_before_writing(
     assert_eq!(host.sender(admin).pending_admin(), holder);
     assert_eq!(host.all_events().len(), events);
 }
+
+/// One call in a random history of role management.
+#[derive(Clone, Debug)]
+enum Op {
+    Grant {
+        by: usize,
+        role: usize,
+        to: usize,
+    },
+    Revoke {
+        by: usize,
+        role: usize,
+        to: usize,
+    },
+    Renounce {
+        by: usize,
+        role: usize,
+        confirmation: usize,
+    },
+    Begin {
+        by: usize,
+        to: Option<usize>,
+    },
+    Accept {
+        by: usize,
+    },
+}
+
+const ACTORS: usize = 4;
+/// Index 0 is the admin role; the others are ordinary roles.
+const ROLES: usize = 3;
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    let actor = 0..ACTORS;
+    let role = 0..ROLES;
+    prop_oneof![
+        (actor.clone(), role.clone(), actor.clone()).prop_map(|(by, role, to)| Op::Grant {
+            by,
+            role,
+            to
+        }),
+        (actor.clone(), role.clone(), actor.clone()).prop_map(|(by, role, to)| Op::Revoke {
+            by,
+            role,
+            to
+        }),
+        (actor.clone(), role, actor.clone()).prop_map(|(by, role, confirmation)| Op::Renounce {
+            by,
+            role,
+            confirmation
+        }),
+        (actor.clone(), proptest::option::of(actor.clone()))
+            .prop_map(|(by, to)| Op::Begin { by, to }),
+        actor.prop_map(|by| Op::Accept { by }),
+    ]
+}
+
+/// What the roles should be, kept by hand.
+struct Model {
+    admin: usize,
+    pending: Option<usize>,
+    members: [[bool; ACTORS]; ROLES],
+}
+
+impl Model {
+    /// Applies `op`; returns whether the contract must accept it.
+    fn apply(&mut self, op: &Op) -> bool {
+        match *op {
+            Op::Grant { by, role, to } | Op::Revoke { by, role, to } => {
+                if role == 0 || by != self.admin {
+                    return false;
+                }
+                self.members[role][to] = matches!(op, Op::Grant { .. });
+                true
+            }
+            Op::Renounce {
+                by,
+                role,
+                confirmation,
+            } => {
+                if role == 0 || by != confirmation {
+                    return false;
+                }
+                self.members[role][by] = false;
+                true
+            }
+            Op::Begin { by, to } => {
+                if by != self.admin {
+                    return false;
+                }
+                self.pending = to;
+                true
+            }
+            Op::Accept { by } => {
+                if self.pending != Some(by) {
+                    return false;
+                }
+                self.members[0][self.admin] = false;
+                self.members[0][by] = true;
+                self.admin = by;
+                self.pending = None;
+                true
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// After any history of role calls, by anyone: every call succeeds
+    /// exactly when the rules allow it, memberships match the rules, and
+    /// exactly one account, `admin()`, holds the admin role.
+    #[test]
+    fn any_history_keeps_exactly_one_admin_and_follows_the_rules(
+        ops in proptest::collection::vec(op(), 1..40),
+    ) {
+        let host = Contract::<RolesHost>::new();
+        let actors: Vec<Address> = (1..=ACTORS as u8).map(Address::repeat_byte).collect();
+        let roles = [ADMIN_ROLE, role("A"), role("B")];
+        deploy(&host, actors[0]);
+        let mut model = Model { admin: 0, pending: None, members: [[false; ACTORS]; ROLES] };
+        model.members[0][0] = true;
+
+        for op in &ops {
+            let accepted = match *op {
+                Op::Grant { by, role, to } => host.sender(actors[by]).grant_role(roles[role], actors[to]),
+                Op::Revoke { by, role, to } => host.sender(actors[by]).revoke_role(roles[role], actors[to]),
+                Op::Renounce { by, role, confirmation } => {
+                    host.sender(actors[by]).renounce_role(roles[role], actors[confirmation])
+                }
+                Op::Begin { by, to } => {
+                    host.sender(actors[by]).begin_admin_transfer(to.map_or(Address::ZERO, |to| actors[to]))
+                }
+                Op::Accept { by } => host.sender(actors[by]).accept_admin_transfer(),
+            }
+            .motsu_res()
+            .is_ok();
+            proptest::prop_assert_eq!(accepted, model.apply(op), "{:?}", op);
+
+            let observer = host.sender(actors[0]);
+            proptest::prop_assert_eq!(observer.admin(), actors[model.admin]);
+            proptest::prop_assert_eq!(observer.pending_admin(), model.pending.map_or(Address::ZERO, |p| actors[p]));
+            for (r, role) in roles.iter().enumerate() {
+                for (a, actor) in actors.iter().enumerate() {
+                    proptest::prop_assert_eq!(observer.has_role(*role, *actor), model.members[r][a]);
+                }
+            }
+            let admins = actors.iter().filter(|actor| observer.has_role(ADMIN_ROLE, **actor)).count();
+            proptest::prop_assert_eq!(admins, 1);
+        }
+    }
+}
