@@ -1008,10 +1008,16 @@ fn a_bad_rate_blocks_only_its_own_asset(
         .set_rate(moved(RATE, 1))
         .motsu_unwrap();
 
-    assert!(matches!(
-        rejected(registry.sender(admin).refresh_rate(bad)),
-        Error::RateOutOfBounds(_)
-    ));
+    let err = rejected(registry.sender(admin).refresh_rate(bad));
+    assert_error(
+        err,
+        RateOutOfBounds {
+            asset: bad,
+            accepted: RATE,
+            reported: RATE * U256::from(3),
+            max_change_bps: BOUND_BPS,
+        },
+    );
     assert_eq!(
         registry.sender(admin).refresh_rate(good).motsu_unwrap().0,
         moved(RATE, 1)

@@ -532,6 +532,7 @@ fn stranger_fails_every_privileged_function_and_changes_nothing(
         matches!(err, AccessError::BadConfirmation(_)),
         "got {err:?}"
     );
+    encoded_as_reference(err);
 
     assert_eq!(host.sender(admin).admin(), admin);
     assert_eq!(host.sender(admin).pending_admin(), Address::ZERO);
