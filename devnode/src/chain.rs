@@ -755,7 +755,7 @@ impl Devnode {
                 output: Bytes::new(),
                 reverted: false,
                 gas_used: gas.tx_gas_used(),
-                halt: Some(format!("{reason:?}")),
+                halt: Some(halt_message(&reason)),
             },
         })
     }
@@ -856,6 +856,23 @@ impl Devnode {
             }
         }
         out
+    }
+}
+
+/// geth's wording for the common halts.
+fn halt_message(reason: &revm::context::result::HaltReason) -> String {
+    use revm::context::result::HaltReason;
+    match reason {
+        HaltReason::OutOfGas(_) => "out of gas".into(),
+        HaltReason::OpcodeNotFound | HaltReason::InvalidFEOpcode => "invalid opcode".into(),
+        HaltReason::StackUnderflow => "stack underflow".into(),
+        HaltReason::StackOverflow => "stack limit reached".into(),
+        HaltReason::CallTooDeep => "max call depth exceeded".into(),
+        HaltReason::CreateContractStartingWithEF => "invalid code: must not begin with 0xef".into(),
+        HaltReason::CreateContractSizeLimit => "max code size exceeded".into(),
+        HaltReason::OutOfFunds => "insufficient balance for transfer".into(),
+        HaltReason::StateChangeDuringStaticCall => "write protection".into(),
+        other => format!("{other:?}"),
     }
 }
 

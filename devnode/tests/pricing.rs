@@ -15,7 +15,7 @@
 
 mod common;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use common::*;
 
 /// Counts to 1000 in a loop. Its basic blocks (Nitro ends a block at
@@ -179,5 +179,4 @@ fn storage_and_log_costs_equal_the_evm_ones() {
     );
     let diff = two.receipt.gas_used - one.receipt.gas_used;
     assert!((515..=516).contains(&diff), "{diff}");
-    let _ = Address::ZERO;
 }

@@ -159,6 +159,31 @@ async fn deploy_activate_and_call_over_json_rpc() {
         .unwrap()
         .unwrap();
     assert_eq!(tx.block_number, receipt.block_number);
+    let receipts = provider
+        .get_block_receipts(receipt.block_number.unwrap().into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(receipts[0].transaction_hash, receipt.transaction_hash);
+
+    // A halting call is a -32000 error with geth's wording.
+    let invalid = TransactionRequest::default().with_deploy_code(vec![
+        0x60, 0x01, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x01, 0x60, 0x00, 0xf3, 0xfe,
+    ]);
+    let receipt = provider
+        .send_transaction(invalid)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let halting = TransactionRequest::default().to(receipt.contract_address.unwrap());
+    let error = provider.call(halting).await.unwrap_err();
+    let payload = error.as_error_resp().unwrap();
+    assert_eq!(
+        (payload.code, payload.message.as_ref()),
+        (-32000, "invalid opcode")
+    );
 
     server.shutdown().await;
 }

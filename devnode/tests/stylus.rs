@@ -201,9 +201,7 @@ fn reverts_in_nested_calls_roll_back_only_the_callee() {
     let (mut chain, a, b) = setup();
     let store = chain.deploy_evm(EVM_STORE);
     // A -> B (reverts after) -> EVM store: the store is rolled back, A sees B's revert data.
-    let inner = cmd(1, &[store.as_slice(), &word(0), &word(99)]);
     let middle = cmd(23, &[store.as_slice(), &word(0), &word(99)]);
-    let _ = inner;
     let call = cmd(1, &[b.as_slice(), &word(0), &middle]);
     let tx = chain.send(Some(a), call, U256::ZERO, None);
     assert!(tx.receipt.status, "A itself succeeds");

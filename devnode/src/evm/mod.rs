@@ -18,7 +18,7 @@ use crate::stylus::runtime::{Status, StylusRuntime};
 use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 use precompiles::ArbPrecompiles;
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
-use revm::context_interface::{Block, ContextTr, JournalTr, Transaction};
+use revm::context_interface::{ContextTr, JournalTr, Transaction};
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::evm::{ContextDbError, FrameInitResult};
 use revm::handler::instructions::{EthInstructions, InstructionProvider};
@@ -645,8 +645,3 @@ impl EvmApi for ArbEvm {
 
 /// The spec the devnode runs EVM code with.
 pub const SPEC: SpecId = SpecId::PRAGUE;
-
-#[allow(unused)]
-fn _assert_traits(ctx: &Ctx) -> u64 {
-    ctx.block.basefee()
-}

@@ -234,6 +234,38 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
                 None => Ok(Value::Null),
             }
         }
+        "eth_getTransactionByBlockNumberAndIndex" | "eth_getTransactionByBlockHashAndIndex" => {
+            p.at_most(2)?;
+            let block = if method.ends_with("NumberAndIndex") {
+                let number: BlockNumberOrTag = p.required(0, "block")?;
+                node.block(block_number_of(node, number))
+            } else {
+                node.block_by_hash(p.required(0, "hash")?)
+            };
+            let index: U256 = p.required(1, "index")?;
+            let tx = block
+                .and_then(|b| b.transactions.get(index.saturating_to::<usize>()))
+                .and_then(|hash| node.transaction(*hash));
+            match tx {
+                Some(tx) => to_json(convert::transaction(node, tx)),
+                None => Ok(Value::Null),
+            }
+        }
+        "eth_getBlockReceipts" => {
+            p.at_most(1)?;
+            let number: BlockNumberOrTag = p.required(0, "block")?;
+            match node.block(block_number_of(node, number)) {
+                Some(block) => to_json(
+                    block
+                        .transactions
+                        .iter()
+                        .filter_map(|hash| node.transaction(*hash))
+                        .map(|tx| convert::receipt(node, tx))
+                        .collect::<Vec<_>>(),
+                ),
+                None => Ok(Value::Null),
+            }
+        }
         "eth_getTransactionByHash" => {
             p.at_most(1)?;
             let hash: B256 = p.required(0, "hash")?;
