@@ -83,6 +83,17 @@ fn insufficient_value_is_a_typed_error() {
 }
 
 #[test]
+fn views_do_not_accept_value() {
+    let mut chain = TestChain::new();
+    let stylus_version = alloy_primitives::keccak256("stylusVersion()")[..4].to_vec();
+    let free = chain.send(Some(ARB_WASM), stylus_version.clone(), U256::ZERO, None);
+    assert!(free.receipt.status);
+    let paid = chain.send(Some(ARB_WASM), stylus_version, U256::from(1), None);
+    assert!(!paid.receipt.status);
+    assert_eq!(chain.balance(ARB_WASM), U256::ZERO);
+}
+
+#[test]
 fn non_stylus_code_is_not_wasm() {
     let mut chain = TestChain::new();
     let evm = chain.deploy_evm(EVM_STORE);

@@ -196,6 +196,23 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
         let mut meter = Meter {
             used: 3 * (input.len() as u64).div_ceil(32),
         };
+        // As in Nitro's precompile framework, only payable methods accept value.
+        let payable = address == ARB_WASM
+            && matches!(
+                selector(&input),
+                Some(
+                    ArbWasm::activateProgramCall::SELECTOR
+                        | ArbWasm::codehashKeepaliveCall::SELECTOR
+                )
+            );
+        if !payable && !inputs.value.get().is_zero() {
+            let gas = Gas::new(inputs.gas_limit);
+            return Ok(Some(InterpreterResult::new(
+                InstructionResult::Revert,
+                Bytes::new(),
+                gas,
+            )));
+        }
         let outcome = match address {
             ARB_SYS => arb_sys(ctx, &input),
             ARB_WASM => arb_wasm(self, ctx, inputs, &input, &mut meter),
