@@ -460,3 +460,19 @@ fn deeply_nested_program_calls() {
     assert_eq!(statuses.last(), Some(&1), "the deepest call failed");
     assert!(statuses[..statuses.len() - 1].iter().all(|s| *s == 0));
 }
+
+#[test]
+fn console_functions_of_debug_mode() {
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(
+        r#"(module
+          (import "console" "log_txt" (func $log (param i32 i32)))
+          (import "console" "tee_i32" (func $tee (param i32) (result i32)))
+          (memory (export "memory") 1 1)
+          (data (i32.const 0) "hello from a program")
+          (func (export "user_entrypoint") (param i32) (result i32)
+            (call $log (i32.const 0) (i32.const 20))
+            (i32.sub (call $tee (i32.const 7)) (i32.const 7))))"#,
+    );
+    assert!(chain.call(program, vec![]).success);
+}

@@ -213,9 +213,32 @@ fn slice_with_runoff(data: &[u8], start: u32, end: u32) -> &[u8] {
     &data[start..end]
 }
 
-/// The WASM signature (params, results) of each hostio, or `None` if Nitro does not link it.
-pub fn signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
-    use ValType::{I32, I64};
+/// The import module of the debug-mode console functions.
+pub const CONSOLE: &str = "console";
+
+/// The WASM signature (params, results) of a host import, or `None` if Nitro
+/// does not link it. Besides `vm_hooks`, the `console` functions Nitro links on
+/// chains in debug mode (as nitro-devnode runs) are available.
+pub fn signature(module: &str, name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
+    use ValType::{F32, F64, I32, I64};
+    if module == CONSOLE {
+        let sig: (&'static [ValType], &'static [ValType]) = match name {
+            "log_txt" => (&[I32, I32], &[]),
+            "log_i32" => (&[I32], &[]),
+            "log_i64" => (&[I64], &[]),
+            "log_f32" => (&[F32], &[]),
+            "log_f64" => (&[F64], &[]),
+            "tee_i32" => (&[I32], &[I32]),
+            "tee_i64" => (&[I64], &[I64]),
+            "tee_f32" => (&[F32], &[F32]),
+            "tee_f64" => (&[F64], &[F64]),
+            _ => return None,
+        };
+        return Some(sig);
+    }
+    if module != MODULE {
+        return None;
+    }
     let sig: (&'static [ValType], &'static [ValType]) = match name {
         "read_args" => (&[I32], &[]),
         "write_result" => (&[I32, I32], &[]),
@@ -397,8 +420,48 @@ fn do_create(
     write_slice(c, contract, result.address.as_slice())
 }
 
+/// Prints a console line of the running program to the devnode's standard error.
+fn say(c: &Ctx, text: impl fmt::Display) {
+    eprintln!("stylus console {}: {text}", c.data().data.contract_address);
+}
+
+/// Defines the debug-mode `console` functions (free of ink, as in Nitro).
+fn link_console(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerError> {
+    linker.func_wrap(
+        CONSOLE,
+        "log_txt",
+        |c: Ctx, ptr: u32, len: u32| -> Result<(), Error> {
+            let text = read_slice(&c, ptr, len)?;
+            say(&c, String::from_utf8_lossy(&text));
+            Ok(())
+        },
+    )?;
+    linker.func_wrap(CONSOLE, "log_i32", |c: Ctx, value: u32| say(&c, value))?;
+    linker.func_wrap(CONSOLE, "log_i64", |c: Ctx, value: u64| say(&c, value))?;
+    linker.func_wrap(CONSOLE, "log_f32", |c: Ctx, value: f32| say(&c, value))?;
+    linker.func_wrap(CONSOLE, "log_f64", |c: Ctx, value: f64| say(&c, value))?;
+    linker.func_wrap(CONSOLE, "tee_i32", |c: Ctx, value: u32| {
+        say(&c, value);
+        value
+    })?;
+    linker.func_wrap(CONSOLE, "tee_i64", |c: Ctx, value: u64| {
+        say(&c, value);
+        value
+    })?;
+    linker.func_wrap(CONSOLE, "tee_f32", |c: Ctx, value: f32| {
+        say(&c, value);
+        value
+    })?;
+    linker.func_wrap(CONSOLE, "tee_f64", |c: Ctx, value: f64| {
+        say(&c, value);
+        value
+    })?;
+    Ok(())
+}
+
 /// Defines every hostio in `linker`.
 pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerError> {
+    link_console(linker)?;
     linker.func_wrap(
         MODULE,
         "read_args",

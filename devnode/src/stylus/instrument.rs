@@ -310,19 +310,19 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     let mut pay_for_memory_grow = None;
     for (index, (module, name, ty)) in imports.iter().enumerate() {
         let ty = types.get(*ty as usize).ok_or("import of unknown type")?;
-        if module != hostio::MODULE {
+        if module != hostio::MODULE && module != hostio::CONSOLE {
             return Err(format!("unknown import module {module}"));
         }
-        let Some(expected) = hostio::signature(name) else {
+        let Some(expected) = hostio::signature(module, name) else {
             return Err(format!("unknown import {module}.{name}"));
         };
         if ty.params() != expected.0 || ty.results() != expected.1 {
             return Err(format!("wrong type for import {module}.{name}"));
         }
-        if !seen.insert(name.clone()) {
+        if !seen.insert((module.clone(), name.clone())) {
             return Err(format!("duplicate import {module}.{name}"));
         }
-        if name == "pay_for_memory_grow" {
+        if module == hostio::MODULE && name == "pay_for_memory_grow" {
             pay_for_memory_grow = Some(index as u32);
         }
     }
