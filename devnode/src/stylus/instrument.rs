@@ -8,7 +8,7 @@
 //! bound (`memory.grow` first calls `pay_for_memory_grow`). The result is a new
 //! module that any plain WASM engine can run with Nitro's pricing.
 
-use super::{hostio, params, pricing::opcode_ink};
+use super::{depth, hostio, params, pricing::opcode_ink};
 use std::collections::{HashMap, HashSet};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{
@@ -66,8 +66,6 @@ struct Body<'a> {
     locals_declared: usize,
     body: wasmparser::FunctionBody<'a>,
     ops: Vec<Operator<'a>>,
-    /// Worst operand stack height including what the instrumentation pushes.
-    worst_height: u32,
 }
 
 /// Validates `wasm` as Nitro does and returns the instrumented module.
@@ -222,27 +220,12 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
                     return Err(format!("too many wasm locals: {locals_declared} > 348"));
                 }
                 let mut ops = Vec::new();
-                let mut worst = 0u32;
-                let mut block_start = true;
                 let mut reader = body.get_operators_reader().map_err(|e| e.to_string())?;
                 while !reader.eof() {
                     let offset = reader.original_position();
                     let op = reader.read().map_err(|e| e.to_string())?;
-                    let before = func.operand_stack_height();
-                    // The meter header pushes two values at the start of each block;
-                    // the dynamic meter three over memory.fill/copy's operands;
-                    // the heap bound one over memory.grow's operand.
-                    let extra = match op {
-                        Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } => 2,
-                        Operator::MemoryGrow { .. } => 1,
-                        _ if block_start => 2,
-                        _ => 0,
-                    };
-                    worst = worst.max(before + extra);
                     func.op(offset, &op)
                         .map_err(|e| format!("failed to validate wasm: {e}"))?;
-                    worst = worst.max(func.operand_stack_height());
-                    block_start = ends_basic_block(&op);
                     ops.push(op);
                 }
                 allocs = func.into_allocations();
@@ -256,7 +239,6 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
                     locals_declared,
                     body,
                     ops,
-                    worst_height: worst,
                 });
             }
             Payload::CustomSection(_)
@@ -372,22 +354,28 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
         stack: stack_global,
     };
 
+    // Type index of every function, imports first (the function index space).
+    let function_types: Vec<u32> = imports
+        .iter()
+        .map(|(_, _, ty)| *ty)
+        .chain(func_types.iter().copied())
+        .collect();
+
     let mut code = wasm_encoder::CodeSection::new();
     let mut reencoder = RoundtripReencoder;
     for body in &bodies {
         let metered = meter(&body.ops, &types, &globals)?;
         let dynamic = dynamic_meter(metered, &globals)?;
-        let frame = body
-            .worst_height
-            .saturating_add(body.locals_declared as u32)
-            .saturating_add(4);
-        if body.worst_height > params::MAX_FRAME_CONTENTION {
+        let worst = depth::worst_case_stack(&dynamic, &function_types, &types)?;
+        if worst > params::MAX_FRAME_CONTENTION {
             return Err(format!(
-                "too many values on the stack at once: {} > {}",
-                body.worst_height,
+                "too many values on the stack at once: {worst} > {}",
                 params::MAX_FRAME_CONTENTION
             ));
         }
+        let frame = worst
+            .saturating_add(body.locals_declared as u32)
+            .saturating_add(4);
         if frame > params::MAX_FRAME_SIZE {
             return Err(format!(
                 "frame too large: {frame} > {}-word limit",

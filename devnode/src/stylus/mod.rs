@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod api;
+pub mod depth;
 pub mod hostio;
 pub mod instrument;
 pub mod memory;
