@@ -179,16 +179,30 @@ fn db_err<T>(error: Infallible) -> T {
 
 impl Devnode {
     /// Creates the chain with its genesis block and funded accounts.
+    ///
+    /// # Panics
+    /// If `config.mnemonic` is not a valid BIP-39 mnemonic; [`Devnode::try_new`]
+    /// reports that as an error instead.
     pub fn new(config: DevnodeConfig) -> Self {
+        match Self::try_new(config) {
+            Ok(node) => node,
+            Err(error) => panic!("invalid devnode configuration: {error}"),
+        }
+    }
+
+    /// Creates the chain, or explains why the configuration is unusable.
+    pub fn try_new(config: DevnodeConfig) -> Result<Self, DevnodeError> {
         let mut signers = vec![DEV_PRIVATE_KEY
             .parse::<PrivateKeySigner>()
-            .expect("valid dev key")];
-        for index in 0..config.accounts {
+            .expect("the published dev key is a valid key")];
+        let account_count = u32::try_from(config.accounts)
+            .map_err(|_| DevnodeError::InvalidInput("too many accounts".into()))?;
+        for index in 0..account_count {
             let signer = MnemonicBuilder::<English>::default()
                 .phrase(config.mnemonic.as_str())
-                .index(index as u32)
+                .index(index)
                 .and_then(|builder| builder.build())
-                .expect("valid mnemonic");
+                .map_err(|e| DevnodeError::InvalidInput(format!("invalid mnemonic: {e}")))?;
             signers.push(signer);
         }
         let mut db = CacheDB::new(EmptyDB::default());
@@ -237,7 +251,7 @@ impl Devnode {
         };
         let hash = header.hash_slow();
         db.cache.block_hashes.insert(U256::ZERO, hash);
-        Self {
+        Ok(Self {
             config,
             db,
             runtime: StylusRuntime::new(),
@@ -253,7 +267,7 @@ impl Devnode {
             next_timestamp: None,
             snapshots: Vec::new(),
             next_snapshot: 1,
-        }
+        })
     }
 
     /// The configuration the chain was started with.
