@@ -180,3 +180,72 @@ fn storage_and_log_costs_equal_the_evm_ones() {
     let diff = two.receipt.gas_used - one.receipt.gas_used;
     assert!((515..=516).contains(&diff), "{diff}");
 }
+
+/// Ink between two `evm_ink_left` reads around one hostio call.
+///
+/// The code between the reads is three basic blocks' worth of charges:
+///   [local.set, <argument consts>, call]  210 + 1 per const + 3800 + 2450 header
+///   the hostio's own ink
+///   [(drop,) i32.const, local.get, call]  (9 +) 1 + 75 + 3800 + 2450 header = 6326 (6335)
+///   the second evm_ink_left: 8400 (HOSTIO_INK)
+fn ink_around(imports: &str, call: &str) -> u64 {
+    let wat = format!(
+        r#"(module
+          (import "vm_hooks" "evm_ink_left" (func $ink (result i64)))
+          (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+          {imports}
+          (memory (export "memory") 1 1)
+          (data (i32.const 63) "\02")
+          (func (export "user_entrypoint") (param $len i32) (result i32)
+            (local $before i64)
+            (local.set $before (call $ink))
+            {call}
+            (i64.store (i32.const 128) (i64.sub (local.get $before) (call $ink)))
+            (call $write_result (i32.const 128) (i32.const 8))
+            (i32.const 0)))"#
+    );
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(&wat);
+    let out = chain.call(program, vec![]);
+    assert!(out.success);
+    u64::from_le_bytes(out.output[..8].try_into().unwrap())
+}
+
+#[test]
+fn hostio_ink_matches_nitros_table() {
+    const HOSTIO: u64 = 8_400;
+    const PTR: u64 = 5_040;
+    let after = 6_326 + HOSTIO;
+
+    // msg_sender: HOSTIO_INK + one pointer.
+    let ink = ink_around(
+        r#"(import "vm_hooks" "msg_sender" (func $h (param i32)))"#,
+        "(call $h (i32.const 256))",
+    );
+    assert_eq!(ink, (210 + 1 + 3800 + 2450) + (HOSTIO + PTR) + after);
+
+    // block_number: HOSTIO_INK; its result is dropped (9 ink).
+    let ink = ink_around(
+        r#"(import "vm_hooks" "block_number" (func $h (result i64)))"#,
+        "(drop (call $h))",
+    );
+    assert_eq!(ink, (210 + 3800 + 2450) + HOSTIO + 9 + after);
+
+    // native_keccak256 over 64 bytes: 121800 + 21000 per word beyond two.
+    let ink = ink_around(
+        r#"(import "vm_hooks" "native_keccak256" (func $h (param i32 i32 i32)))"#,
+        "(call $h (i32.const 0) (i32.const 64) (i32.const 256))",
+    );
+    assert_eq!(ink, (210 + 3 + 3800 + 2450) + 121_800 + after);
+
+    // math_pow with exponent 2: HOSTIO_INK + 3 pointers, plus 3000 + 17500 per
+    // significant exponent byte, counted as 33 minus its 31 leading zero bytes.
+    let ink = ink_around(
+        r#"(import "vm_hooks" "math_pow" (func $h (param i32 i32)))"#,
+        "(call $h (i32.const 256) (i32.const 32))",
+    );
+    assert_eq!(
+        ink,
+        (210 + 2 + 3800 + 2450) + (HOSTIO + 3 * PTR) + (3_000 + 2 * 17_500) + after
+    );
+}
