@@ -249,3 +249,20 @@ fn hostio_ink_matches_nitros_table() {
         (210 + 2 + 3800 + 2450) + (HOSTIO + 3 * PTR) + (3_000 + 2 * 17_500) + after
     );
 }
+
+#[test]
+fn storage_loads_pay_evm_gas_once_then_hit_the_cache() {
+    const HOSTIO: u64 = 8_400;
+    const PTR: u64 = 5_040;
+    // Cold SLOAD (2100 gas) plus Nitro's EVM-API gas (59673 ink rounded down to
+    // 5 gas) on the first load; the second load of the key is served by the
+    // storage cache (the first 32 cached reads are free).
+    let ink = ink_around(
+        r#"(import "vm_hooks" "storage_load_bytes32" (func $h (param i32 i32)))"#,
+        "(call $h (i32.const 0) (i32.const 256)) (call $h (i32.const 0) (i32.const 256))",
+    );
+    let load = HOSTIO + 2 * PTR;
+    let first = (210 + 2 + 3800 + 2450) + load + (2_100 + 5) * 10_000;
+    let second = (2 + 3800 + 2450) + load;
+    assert_eq!(ink, first + second + 6_326 + HOSTIO);
+}
