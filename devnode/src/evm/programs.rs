@@ -109,6 +109,10 @@ fn demand_key() -> U256 {
     keccak256(b"stylus.dataPricer.demand").into()
 }
 
+fn last_update_key() -> U256 {
+    keccak256(b"stylus.dataPricer.lastUpdateTime").into()
+}
+
 fn read(ctx: &mut Ctx, key: U256) -> U256 {
     let journal = ctx.journal_mut();
     journal
@@ -158,23 +162,25 @@ fn approx_exp_basis_points(value: u128, accuracy: u128) -> u128 {
     res
 }
 
-/// Nitro's data pricer: updates the demand with `temp_bytes` and returns the fee in wei.
-///
-/// Nitro never advances the pricer's last update time, so the credit since the
-/// initial update time always clears earlier demand; this is kept as is.
+/// Nitro's data pricer (`DataPricer.UpdateModel`): demand decays by
+/// `bytesPerSecond` since the last update, grows by `temp_bytes`, and prices
+/// each byte at `minPrice * e^(demand / inertia)`. Returns the fee in wei.
 pub fn data_fee(ctx: &mut Ctx, temp_bytes: u32, time: u64) -> U256 {
     let demand = read(ctx, demand_key()).saturating_to::<u32>();
-    let time_delta =
-        u32::try_from(time.saturating_sub(INITIAL_LAST_UPDATE_TIME)).unwrap_or(u32::MAX);
-    let credit = (INITIAL_BYTES_PER_SECOND as u32).saturating_mul(time_delta);
+    let last_update = match read(ctx, last_update_key()).saturating_to::<u64>() {
+        0 => INITIAL_LAST_UPDATE_TIME,
+        stored => stored,
+    };
+    let passed = u32::try_from(time.saturating_sub(last_update)).unwrap_or(u32::MAX);
+    let credit = (INITIAL_BYTES_PER_SECOND as u32).saturating_mul(passed);
     let demand = demand.saturating_sub(credit).saturating_add(temp_bytes);
     write(ctx, demand_key(), U256::from(demand));
+    write(ctx, last_update_key(), U256::from(time));
 
     let exponent = ONE_IN_BIPS * demand as u128 / INITIAL_INERTIA as u128;
     let multiplier = approx_exp_basis_points(exponent, 12) as u64;
-    let cost_per_byte = INITIAL_MIN_PRICE.saturating_mul(multiplier);
-    let cost = cost_per_byte.saturating_mul(temp_bytes as u64) / 10_000;
-    U256::from(cost)
+    let cost_per_byte = INITIAL_MIN_PRICE.saturating_mul(multiplier) / ONE_IN_BIPS as u64;
+    U256::from(cost_per_byte.saturating_mul(temp_bytes as u64))
 }
 
 #[cfg(test)]
@@ -193,6 +199,34 @@ mod tests {
             cached: true,
         };
         assert_eq!(Program::from_word(program.to_word()), program);
+    }
+
+    #[test]
+    fn data_fee_follows_demand() {
+        use revm::database::{CacheDB, EmptyDB};
+        let mut ctx: Ctx =
+            revm::context::Context::new(CacheDB::new(EmptyDB::default()), super::super::SPEC);
+        let time = 1_800_000_000;
+        // Demand 600,000 bytes: exponent 10000 * 600000 / 70177364 = 85 bips,
+        // e^0.0085 = 1.0085 (10085 bips), 82928201 * 10085 / 10000 = 83633090 wei per byte.
+        assert_eq!(approx_exp_basis_points(85, 12), 10_085);
+        assert_eq!(
+            data_fee(&mut ctx, 600_000, time),
+            U256::from(83_633_090u64 * 600_000)
+        );
+        // A second activation in the same second adds to the demand: 1,200,000
+        // bytes, exponent 170 bips, e^0.017 = 10171 bips.
+        assert_eq!(approx_exp_basis_points(170, 12), 10_171);
+        let per_byte = 82_928_201u64 * 10_171 / 10_000;
+        assert_eq!(
+            data_fee(&mut ctx, 600_000, time),
+            U256::from(per_byte * 600_000)
+        );
+        // An hour later the demand has drained back to the new bytes alone.
+        assert_eq!(
+            data_fee(&mut ctx, 600_000, time + 3_600),
+            U256::from(83_633_090u64 * 600_000)
+        );
     }
 
     #[test]
