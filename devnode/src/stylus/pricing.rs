@@ -33,7 +33,8 @@ pub fn opcode_ink(op: &Operator, types: &[FuncType]) -> u64 {
         I32Store { .. } | I32Store8 { .. } | I32Store16 { .. } => 825,
         I64Store { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => 950,
         MemorySize { .. } => 3000,
-        MemoryGrow { .. } => 1,
+        // The rest of the cost is paid through pay_for_memory_grow.
+        MemoryGrow { .. } => 8050,
         I32Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS
         | I32GeU => 170,
         I64Eqz | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS
