@@ -27,6 +27,10 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Most gas a read-only call may use (geth's default `RPCGasCap`), so a call
+/// cannot keep the node busy for hours.
+pub const RPC_GAS_CAP: u64 = 50_000_000;
+
 /// Stack of the thread that executes transactions (reserved, touched only as used).
 const EXECUTION_STACK_BYTES: usize = 256 << 20;
 
@@ -733,7 +737,7 @@ impl Devnode {
             gas_limit: request
                 .gas
                 .unwrap_or(self.config.tx_gas_limit)
-                .min(self.config.block_gas_limit),
+                .min(RPC_GAS_CAP),
             gas_price: request
                 .max_fee_per_gas
                 .or(request.gas_price)
@@ -781,7 +785,10 @@ impl Devnode {
         tag: BlockTag,
         overrides: Option<&StateOverride>,
     ) -> Result<Result<u64, CallOutcome>, DevnodeError> {
-        let cap = request.gas.unwrap_or(self.config.tx_gas_limit);
+        let cap = request
+            .gas
+            .unwrap_or(self.config.tx_gas_limit)
+            .min(RPC_GAS_CAP);
         let mut probe = request.clone();
         probe.gas = Some(cap);
         let first = self.call(&probe, tag, overrides)?;
