@@ -101,8 +101,8 @@ macro_rules! emit {
 /// error's fields in declaration order; variants after `nested` wrap another
 /// error type that encodes itself (access control, a callee's revert data).
 ///
-/// In tests the enum also gets `reference_encoding()`, alloy's encoding of
-/// the same error, to check the compact one against.
+/// Off-chain builds (tests) also get `reference_encoding()`, alloy's
+/// encoding of the same error, to check the compact one against.
 #[macro_export]
 macro_rules! errors {
     (
@@ -152,7 +152,7 @@ macro_rules! errors {
             }
         }
 
-        #[cfg(test)]
+        #[cfg(not(target_arch = "wasm32"))]
         impl $name {
             /// Alloy's encoding of this error (for a nested one, its own).
             pub fn reference_encoding(&self) -> alloc::vec::Vec<u8> {

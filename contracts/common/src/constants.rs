@@ -24,3 +24,7 @@ pub const ASSET_MANAGER_ROLE: B256 = role(b"ASSET_MANAGER_ROLE");
 pub const REWARDS_REPORTER_ROLE: B256 = role(b"REWARDS_REPORTER_ROLE");
 /// Mints and burns lrETH: the vault and the withdrawal queue.
 pub const MINTER_ROLE: B256 = role(b"MINTER_ROLE");
+/// Moves idle assets from the vault to operators and starts undelegations.
+pub const DELEGATION_MANAGER_ROLE: B256 = role(b"DELEGATION_MANAGER_ROLE");
+/// Allow-lists operators and edits them.
+pub const OPERATOR_MANAGER_ROLE: B256 = role(b"OPERATOR_MANAGER_ROLE");

@@ -25,3 +25,44 @@ impl From<stylus_sdk::call::Error> for ExternalRevert {
         }
     }
 }
+
+/// Calls `target` with `calldata` and `value` wei, flushing this program's
+/// storage cache first, and returns the return data or the revert data.
+pub fn call(
+    target: alloy_primitives::Address,
+    value: alloy_primitives::U256,
+    calldata: &[u8],
+) -> Result<Vec<u8>, ExternalRevert> {
+    // SAFETY: the storage cache is flushed before the call and the contracts
+    // are built without the SDK's `reentrant` feature, so the callee cannot
+    // observe or alias this program's storage.
+    unsafe {
+        stylus_sdk::call::RawCall::new_with_value(value)
+            .flush_storage_cache()
+            .call(target, calldata)
+    }
+    .map_err(ExternalRevert)
+}
+
+/// Reads `target` with a static call (it cannot change any state).
+pub fn static_call(
+    target: alloy_primitives::Address,
+    calldata: &[u8],
+) -> Result<Vec<u8>, ExternalRevert> {
+    // SAFETY: as for `call`; a static call cannot write at all.
+    unsafe {
+        stylus_sdk::call::RawCall::new_static()
+            .flush_storage_cache()
+            .call(target, calldata)
+    }
+    .map_err(ExternalRevert)
+}
+
+/// The first word of return data as a `U256` (zero when there is none).
+#[must_use]
+pub fn first_word(data: &[u8]) -> alloy_primitives::U256 {
+    data.get(..32).map_or(
+        alloy_primitives::U256::ZERO,
+        alloy_primitives::U256::from_be_slice,
+    )
+}

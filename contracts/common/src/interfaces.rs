@@ -12,6 +12,8 @@ sol_interface! {
     interface ILrtToken {
         function mint(address to, uint256 amount) external;
         function burn(address from, uint256 amount) external;
+        function escrowFrom(address owner, address spender, uint256 amount) external;
+        function transfer(address to, uint256 amount) external returns (bool);
         function totalSupply() external view returns (uint256);
     }
 
@@ -33,3 +35,36 @@ sol_interface! {
         function balanceOf(address account) external view returns (uint256);
     }
 }
+
+alloy_sol_types::sol! {
+    /// The restaking layer the vault delegates to (the built-in delegation
+    /// contract, or later an adapter to an external restaking system). The
+    /// vault sends ETH as the call's value, or approves the layer to pull the
+    /// token, and passes its rate for the asset (ETH per unit, 1e18); the
+    /// layer returns the units it received.
+    function onDelegate(address operator, address asset, uint256 amount, uint256 rate) external payable returns (uint256 received);
+
+    /// The vault, as the restaking layer calls it back: stake coming home
+    /// (ETH as value, or tokens the vault pulls after the layer approved
+    /// them) and stake lost to a slash.
+    function onStakeReturned(address asset, uint256 amount) external payable;
+    function onStakeSlashed(address asset, uint256 amount) external returns (uint256 value_lost);
+    function assetTotals(address asset) external view returns (uint256 idle, uint256 delegated, uint256 rate, uint256 value, uint256 reserved);
+
+    /// The operator registry, as the delegation contract reads it, and the
+    /// delegation contract, as the registry asks it before a removal.
+    function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
+    function operatorHasStake(address operator) external view returns (bool);
+
+    /// ERC-20 balance, for reads through the compact call path.
+    function balanceOf(address account) external view returns (uint256);
+}
+
+/// Operator status: never registered.
+pub const OPERATOR_UNKNOWN: u8 = 0;
+/// Operator status: takes new stake.
+pub const OPERATOR_ACTIVE: u8 = 1;
+/// Operator status: takes no new stake; what it holds stays slashable.
+pub const OPERATOR_PAUSED: u8 = 2;
+/// Operator status: removed (it held no stake); may be added again.
+pub const OPERATOR_REMOVED: u8 = 3;

@@ -11,9 +11,13 @@ sol! {
     /// token is not a contract.
     #[derive(Debug)]
     error TokenTransferFailed(address token);
+    /// Sending ETH failed: the receiver reverted.
+    #[derive(Debug)]
+    error EthTransferFailed(address to, uint256 amount);
 
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function transfer(address to, uint256 amount) external returns (bool);
+    function approve(address spender, uint256 amount) external returns (bool);
 }
 
 /// Moves `amount` of `token` from `from` to `to` with `transferFrom`,
@@ -42,6 +46,35 @@ pub fn safe_transfer(
 ) -> Result<(), TokenTransferFailed> {
     let calldata = encode_error(transferCall::SELECTOR, &[to.word(), amount.word()]);
     call_token(vm, token, &calldata)
+}
+
+/// Sets `spender`'s allowance on `token` to `amount` with `approve`, under
+/// the same rule.
+pub fn safe_approve(
+    vm: &dyn Host,
+    token: Address,
+    spender: Address,
+    amount: U256,
+) -> Result<(), TokenTransferFailed> {
+    let calldata = encode_error(approveCall::SELECTOR, &[spender.word(), amount.word()]);
+    call_token(vm, token, &calldata)
+}
+
+/// Sends `amount` wei to `to` with a plain call that forwards all remaining
+/// gas (less the 1/64 the EVM keeps back), so a multisig or a contract whose
+/// `receive()` does real work can be paid. A failed send is an error, never
+/// ignored.
+pub fn send_eth(to: Address, amount: U256) -> Result<(), EthTransferFailed> {
+    // SAFETY: see `call_token`.
+    let result = unsafe {
+        RawCall::new_with_value(amount)
+            .flush_storage_cache()
+            .skip_return_data()
+            .call(to, &[])
+    };
+    result
+        .map(|_| ())
+        .map_err(|_| EthTransferFailed { to, amount })
 }
 
 fn call_token(vm: &dyn Host, token: Address, calldata: &[u8]) -> Result<(), TokenTransferFailed> {

@@ -165,6 +165,33 @@ impl LrtToken {
         self.roles.check(MINTER_ROLE, self.vm().msg_sender())?;
         Ok(self.erc20._burn(from, amount)?)
     }
+
+    /// Moves `amount` from `owner` to the caller, a minter (the withdrawal
+    /// queue taking shares into escrow). When `spender` is not `owner`, it
+    /// spends `spender`'s allowance from `owner` first, as `transferFrom`
+    /// would have: the queue passes on whoever called it.
+    ///
+    /// # Errors
+    /// [`Error::Access`] for a caller without [`MINTER_ROLE`];
+    /// [`Error::InsufficientAllowance`], [`Error::InsufficientBalance`].
+    ///
+    /// # Events
+    /// `Transfer(owner, caller, amount)`, and `Approval` when an allowance
+    /// is spent.
+    pub fn escrow_from(
+        &mut self,
+        owner: Address,
+        spender: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        self.roles.check(MINTER_ROLE, caller)?;
+        if spender != owner {
+            self.erc20._spend_allowance(owner, spender, amount)?;
+        }
+        self.erc20._update(owner, caller, amount)?;
+        Ok(())
+    }
 }
 
 #[public]

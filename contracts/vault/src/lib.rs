@@ -4,8 +4,9 @@
 //! (`depositAsset`), mints lrETH at the current rate, holds the idle buffer,
 //! receives rewards and charges the protocol fee.
 //!
-//! The books are internal: total assets = idle ETH + Σ (units of each LST
-//! held × its last accepted rate). Nothing reads `balance()` or
+//! The books are internal: total assets = Σ over ETH and each LST of
+//! (units idle in the vault + units delegated to operators) × the asset's
+//! last accepted rate (1 for ETH). Nothing reads `balance()` or
 //! `balanceOf(this)` to price a share, so assets sent to the vault outside
 //! its entry points change nothing. Each asset's value is kept as a running
 //! aggregate, so pricing a deposit touches a fixed number of slots whatever
@@ -17,15 +18,22 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64};
-use alloy_sol_types::sol;
+use alloy_sol_types::{sol, SolCall};
 use lrt_common::{
+    abi::{encode_error, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
-    constants::{ASSET_MANAGER_ROLE, BPS, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE, WAD},
-    external::ExternalRevert,
-    interfaces::{IAssetRegistry, IErc20Balance, ILrtToken},
+    constants::{
+        ASSET_MANAGER_ROLE, BPS, DELEGATION_MANAGER_ROLE, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE,
+        WAD,
+    },
+    external::{call, first_word, ExternalRevert},
+    interfaces::{onDelegateCall, IAssetRegistry, IErc20Balance, ILrtToken},
     math::{mul_div, Rounding},
     shares::{fee_shares, to_assets, to_shares},
-    transfer::{safe_transfer_from, TokenTransferFailed},
+    transfer::{
+        safe_approve, safe_transfer, safe_transfer_from, send_eth, EthTransferFailed,
+        TokenTransferFailed,
+    },
 };
 use stylus_sdk::{
     prelude::*,
@@ -93,6 +101,21 @@ sol! {
     /// A result did not fit in 256 bits.
     #[derive(Debug)]
     error MathOverflow();
+    /// The vault holds less of the asset idle than asked.
+    #[derive(Debug)]
+    error InsufficientIdle(address asset, uint256 idle, uint256 amount);
+    /// The books show less of the asset delegated than the restaking layer reports moving.
+    #[derive(Debug)]
+    error InsufficientDelegated(address asset, uint256 delegated, uint256 amount);
+    /// Only the restaking layer, or the withdrawal queue, may call this.
+    #[derive(Debug)]
+    error NotAuthorizedContract(address caller);
+    /// The vault is linked to its restaking layer and queue once, at deployment.
+    #[derive(Debug)]
+    error AlreadyLinked(address restaking_layer);
+    /// Less of the asset is reserved than the queue asks to pay.
+    #[derive(Debug)]
+    error InsufficientReserve(address asset, uint256 reserved, uint256 amount);
 
     /// `sender` deposited `amount` of `asset` (what arrived), worth `value`
     /// ETH, and `receiver` got `shares`.
@@ -123,6 +146,24 @@ sol! {
     /// Withdrawals were paused or unpaused.
     #[derive(Debug)]
     event WithdrawalsPauseSet(bool paused);
+    /// The vault was linked to its restaking layer and withdrawal queue.
+    #[derive(Debug)]
+    event Linked(address indexed restaking_layer, address indexed withdrawal_queue);
+    /// `amount` of `asset` left total assets into the withdrawal reserve.
+    #[derive(Debug)]
+    event WithdrawalReserved(address indexed asset, uint256 amount);
+    /// `amount` of reserved `asset` was paid to `to`.
+    #[derive(Debug)]
+    event WithdrawalPaid(address indexed asset, address indexed to, uint256 amount);
+    /// `amount` of `asset` left the idle buffer for `operator`; the layer received `received`.
+    #[derive(Debug)]
+    event Delegated(address indexed operator, address indexed asset, uint256 amount, uint256 received);
+    /// `amount` of delegated `asset` came back to the idle buffer as `received`.
+    #[derive(Debug)]
+    event StakeReturned(address indexed asset, uint256 amount, uint256 received);
+    /// `amount` of delegated `asset` was slashed, worth `value_lost` ETH.
+    #[derive(Debug)]
+    event StakeSlashed(address indexed asset, uint256 amount, uint256 value_lost);
 }
 
 lrt_common::errors! {
@@ -166,6 +207,18 @@ lrt_common::errors! {
         MathOverflow(MathOverflow {}),
         /// See [`TokenTransferFailed`].
         TransferFailed(TokenTransferFailed { token }),
+        /// See [`InsufficientIdle`].
+        InsufficientIdle(InsufficientIdle { asset, idle, amount }),
+        /// See [`InsufficientDelegated`].
+        InsufficientDelegated(InsufficientDelegated { asset, delegated, amount }),
+        /// See [`NotAuthorizedContract`].
+        NotAuthorizedContract(NotAuthorizedContract { caller }),
+        /// See [`AlreadyLinked`].
+        AlreadyLinked(AlreadyLinked { restaking_layer }),
+        /// See [`InsufficientReserve`].
+        InsufficientReserve(InsufficientReserve { asset, reserved, amount }),
+        /// See [`EthTransferFailed`].
+        EthTransferFailed(EthTransferFailed { to, amount }),
     }
     nested {
         /// An access-control failure.
@@ -185,15 +238,29 @@ fn external(error: stylus_sdk::call::Error) -> Error {
     Error::External(error.into())
 }
 
-/// The vault's holdings of one liquid staking token.
+/// The vault's holdings of one asset (ETH included, at a rate of 1).
 #[storage]
 pub struct AssetBook {
-    /// Units of the token the vault holds.
-    held: StorageU256,
-    /// The rate (ETH per token, 1e18) at which `held` is valued.
+    /// Units in the vault's idle buffer.
+    idle: StorageU256,
+    /// Units delegated to operators, in the restaking layer's custody
+    /// (active or unbonding).
+    delegated: StorageU256,
+    /// The rate (ETH per unit, 1e18) the units are valued at.
     rate: StorageU256,
-    /// `held × rate / 1e18`, rounded down: the token's part of total assets.
+    /// `(idle + delegated) × rate / 1e18`, rounded down: the asset's part of
+    /// total assets.
     value: StorageU256,
+    /// Units set aside for finalized withdrawals: no longer part of total
+    /// assets, no longer slashable, waiting to be claimed.
+    reserved: StorageU256,
+}
+
+/// A book's figures, read once and written back once.
+struct Book {
+    idle: U256,
+    delegated: U256,
+    rate: U256,
 }
 
 /// The vault's storage.
@@ -224,12 +291,14 @@ pub struct Vault {
     deposits_paused: StorageBool,
     /// Whether withdrawals are paused (the withdrawal queue reads it).
     withdrawals_paused: StorageBool,
-    /// ETH in the vault's books.
-    idle_eth: StorageU256,
-    /// Σ of every asset book's value.
-    lst_value: StorageU256,
-    /// Per-asset holdings.
+    /// Σ of every book's value: total assets.
+    total_value: StorageU256,
+    /// Per-asset holdings, ETH included.
     books: StorageMap<Address, AssetBook>,
+    /// The restaking layer holding delegated stake.
+    restaking_layer: StorageAddress,
+    /// The withdrawal queue, which sets liquidity aside and pays it out.
+    withdrawal_queue: StorageAddress,
 }
 
 #[public]
@@ -283,12 +352,9 @@ impl Vault {
             return Err(ValueMismatch { assets, value }.into());
         }
         let shares = self.price_deposit(assets, receiver, U256::ZERO)?;
-        let idle = self
-            .idle_eth
-            .get()
-            .checked_add(assets)
-            .ok_or_else(overflow)?;
-        self.idle_eth.set(idle);
+        let mut book = self.book(ETH);
+        book.idle = book.idle.checked_add(assets).ok_or_else(overflow)?;
+        self.store_book(ETH, &book)?;
         self.finish_deposit(ETH, receiver, assets, assets, shares)
     }
 
@@ -332,24 +398,20 @@ impl Vault {
         }
 
         let received = self.pull_tokens(asset, amount)?;
-        let held = self
-            .books
-            .getter(asset)
-            .held
-            .get()
-            .checked_add(received)
-            .ok_or_else(overflow)?;
-        if held > cap {
+        let mut book = self.book(asset);
+        book.idle = book.idle.checked_add(received).ok_or_else(overflow)?;
+        let held_after = book.idle.checked_add(book.delegated).ok_or_else(overflow)?;
+        if held_after > cap {
             return Err(AssetCapExceeded {
                 asset,
-                held_after: held,
+                held_after,
                 cap,
             }
             .into());
         }
         let value = mul_div(received, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
         let shares = self.price_deposit(value, receiver, min_shares)?;
-        self.set_book(asset, held, rate)?;
+        self.store_book(asset, &book)?;
         self.finish_deposit(asset, receiver, received, value, shares)
     }
 
@@ -365,6 +427,253 @@ impl Vault {
     /// `AssetRevalued` when the rate moved.
     pub fn sync_asset_rate(&mut self, asset: Address) -> Result<U256, Error> {
         Ok(self.refresh_book(asset)?.0)
+    }
+
+    // ----- Delegation -----
+
+    /// Links the vault to the restaking layer (the delegation contract,
+    /// which holds delegated stake) and the withdrawal queue. Admin only,
+    /// once: moving either while it holds stake or reserves would strand the
+    /// books.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::InvalidAddress`], [`Error::AlreadyLinked`].
+    ///
+    /// # Events
+    /// `Linked`.
+    pub fn link(
+        &mut self,
+        restaking_layer: Address,
+        withdrawal_queue: Address,
+    ) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        let current = self.restaking_layer.get();
+        if !current.is_zero() {
+            return Err(AlreadyLinked {
+                restaking_layer: current,
+            }
+            .into());
+        }
+        for account in [restaking_layer, withdrawal_queue] {
+            if account.is_zero() {
+                return Err(InvalidAddress { account }.into());
+            }
+        }
+        self.restaking_layer.set(restaking_layer);
+        self.withdrawal_queue.set(withdrawal_queue);
+        lrt_common::emit!(self.vm(), Linked { restaking_layer: restaking_layer, withdrawal_queue: withdrawal_queue; });
+        Ok(())
+    }
+
+    /// Moves `amount` of idle `asset` (ETH or an LST) to `operator` through
+    /// the restaking layer, which takes custody; the books move the units
+    /// from idle to delegated, so total assets do not change (less any wei
+    /// a short-delivering token withholds). Delegation managers only; the
+    /// layer checks the operator and its cap.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::ZeroAmount`], [`Error::InvalidAddress`]
+    /// (no layer yet), [`Error::InsufficientIdle`], [`Error::TransferFailed`];
+    /// the layer's errors (unknown, paused or removed operator, cap exceeded)
+    /// unchanged.
+    ///
+    /// # Events
+    /// `Delegated`.
+    pub fn delegate(
+        &mut self,
+        operator: Address,
+        asset: Address,
+        amount: U256,
+    ) -> Result<U256, Error> {
+        self.roles
+            .check(DELEGATION_MANAGER_ROLE, self.vm().msg_sender())?;
+        let layer = self.restaking_layer.get();
+        if layer.is_zero() {
+            return Err(InvalidAddress { account: layer }.into());
+        }
+        if amount.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let mut book = self.book(asset);
+        if book.idle < amount {
+            return Err(InsufficientIdle {
+                asset,
+                idle: book.idle,
+                amount,
+            }
+            .into());
+        }
+        book.idle -= amount;
+        let value = if asset == ETH {
+            amount
+        } else {
+            safe_approve(self.vm(), asset, layer, amount)?;
+            U256::ZERO
+        };
+        let calldata = encode_error(
+            onDelegateCall::SELECTOR,
+            &[
+                operator.word(),
+                asset.word(),
+                amount.word(),
+                book.rate.word(),
+            ],
+        );
+        let received = first_word(&call(layer, value, &calldata)?);
+        book.delegated = book
+            .delegated
+            .checked_add(received.min(amount))
+            .ok_or_else(overflow)?;
+        self.store_book(asset, &book)?;
+        lrt_common::emit!(self.vm(), Delegated { operator: operator, asset: asset; amount: amount, received: received });
+        Ok(received)
+    }
+
+    /// The restaking layer returns `amount` units of delegated `asset` to the
+    /// idle buffer: ETH as the call's value, tokens pulled by the vault from
+    /// the layer (which approved them), counted by what arrived.
+    ///
+    /// # Errors
+    /// [`Error::NotRestakingLayer`], [`Error::ValueMismatch`],
+    /// [`Error::InsufficientDelegated`], [`Error::TransferFailed`].
+    ///
+    /// # Events
+    /// `StakeReturned`.
+    #[payable]
+    pub fn on_stake_returned(&mut self, asset: Address, amount: U256) -> Result<(), Error> {
+        self.only(self.restaking_layer.get())?;
+        let value = self.vm().msg_value();
+        let received = if asset == ETH {
+            if value != amount {
+                return Err(ValueMismatch {
+                    assets: amount,
+                    value,
+                }
+                .into());
+            }
+            amount
+        } else {
+            if !value.is_zero() {
+                return Err(ValueMismatch {
+                    assets: U256::ZERO,
+                    value,
+                }
+                .into());
+            }
+            self.pull_tokens(asset, amount)?
+        };
+        let mut book = self.book(asset);
+        if book.delegated < amount {
+            return Err(InsufficientDelegated {
+                asset,
+                delegated: book.delegated,
+                amount,
+            }
+            .into());
+        }
+        book.delegated -= amount;
+        book.idle = book.idle.checked_add(received).ok_or_else(overflow)?;
+        self.store_book(asset, &book)?;
+        lrt_common::emit!(self.vm(), StakeReturned { asset: asset; amount: amount, received: received });
+        Ok(())
+    }
+
+    /// The restaking layer reports that `amount` units of delegated `asset`
+    /// were slashed and left its custody. Total assets fall by their value at
+    /// once, so every holder bears the loss in proportion. Returns the value
+    /// lost, in ETH.
+    ///
+    /// # Errors
+    /// [`Error::NotRestakingLayer`], [`Error::InsufficientDelegated`].
+    ///
+    /// # Events
+    /// `StakeSlashed`.
+    pub fn on_stake_slashed(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
+        self.only(self.restaking_layer.get())?;
+        let mut book = self.book(asset);
+        if book.delegated < amount {
+            return Err(InsufficientDelegated {
+                asset,
+                delegated: book.delegated,
+                amount,
+            }
+            .into());
+        }
+        book.delegated -= amount;
+        let value_lost = self.store_book(asset, &book)?;
+        lrt_common::emit!(self.vm(), StakeSlashed { asset: asset; amount: amount, value_lost: value_lost });
+        Ok(value_lost)
+    }
+
+    // ----- Withdrawals -----
+
+    /// The withdrawal queue sets `amount` of idle `asset` aside for requests
+    /// it finalizes: the units leave total assets (the queue burns the
+    /// matching shares in the same transaction) and can no longer be
+    /// slashed.
+    ///
+    /// # Errors
+    /// [`Error::NotAuthorizedContract`], [`Error::InsufficientIdle`].
+    ///
+    /// # Events
+    /// `WithdrawalReserved`.
+    pub fn reserve_withdrawal(&mut self, asset: Address, amount: U256) -> Result<(), Error> {
+        self.only(self.withdrawal_queue.get())?;
+        let mut book = self.book(asset);
+        if book.idle < amount {
+            return Err(InsufficientIdle {
+                asset,
+                idle: book.idle,
+                amount,
+            }
+            .into());
+        }
+        book.idle -= amount;
+        self.store_book(asset, &book)?;
+        let reserved = self.books.getter(asset).reserved.get();
+        self.books
+            .setter(asset)
+            .reserved
+            .set(reserved.checked_add(amount).ok_or_else(overflow)?);
+        lrt_common::emit!(self.vm(), WithdrawalReserved { asset: asset; amount: amount });
+        Ok(())
+    }
+
+    /// The withdrawal queue pays `amount` of reserved `asset` to `to`. ETH
+    /// goes with a plain call forwarding the remaining gas, so contract
+    /// wallets with a costly `receive()` can be paid; a failed payment
+    /// reverts and leaves the reserve as it was.
+    ///
+    /// # Errors
+    /// [`Error::NotAuthorizedContract`], [`Error::InsufficientReserve`],
+    /// [`Error::EthTransferFailed`], [`Error::TransferFailed`].
+    ///
+    /// # Events
+    /// `WithdrawalPaid`.
+    pub fn pay_withdrawal(
+        &mut self,
+        asset: Address,
+        to: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        self.only(self.withdrawal_queue.get())?;
+        let reserved = self.books.getter(asset).reserved.get();
+        if reserved < amount {
+            return Err(InsufficientReserve {
+                asset,
+                reserved,
+                amount,
+            }
+            .into());
+        }
+        self.books.setter(asset).reserved.set(reserved - amount);
+        lrt_common::emit!(self.vm(), WithdrawalPaid { asset: asset, to: to; amount: amount });
+        if asset == ETH {
+            send_eth(to, amount)?;
+        } else {
+            safe_transfer(self.vm(), asset, to, amount)?;
+        }
+        Ok(())
     }
 
     // ----- Rewards -----
@@ -417,12 +726,9 @@ impl Vault {
             .into());
         }
 
-        let idle = self
-            .idle_eth
-            .get()
-            .checked_add(rewards)
-            .ok_or_else(overflow)?;
-        self.idle_eth.set(idle);
+        let mut book = self.book(ETH);
+        book.idle = book.idle.checked_add(rewards).ok_or_else(overflow)?;
+        self.store_book(ETH, &book)?;
         self.last_report_at.set(U64::from(now));
         let total = total.checked_add(rewards).ok_or_else(overflow)?;
         let fee = mul_div(rewards, self.fee_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
@@ -556,7 +862,7 @@ impl Vault {
 
     /// Total assets in ETH: idle ETH plus every held asset at its accepted rate.
     pub fn total_assets(&self) -> U256 {
-        self.idle_eth.get() + self.lst_value.get()
+        self.total_value.get()
     }
 
     /// Shares worth `assets` ETH now, rounded down.
@@ -624,7 +930,8 @@ impl Vault {
             return U256::ZERO;
         };
         let room_in_units = mul_div(room, WAD, rate, Rounding::Down).unwrap_or(U256::MAX);
-        room_in_units.min(cap.saturating_sub(self.books.getter(asset).held.get()))
+        let book = self.book(asset);
+        room_in_units.min(cap.saturating_sub(book.idle.saturating_add(book.delegated)))
     }
 
     /// The lrETH token (ERC-7575's `share()`).
@@ -642,15 +949,25 @@ impl Vault {
         self.registry.get()
     }
 
-    /// The vault's holdings of `asset`: units held, the rate they are
-    /// valued at, and their value in ETH. For ETH: (idle ETH, 1e18, idle ETH).
-    pub fn asset_totals(&self, asset: Address) -> (U256, U256, U256) {
-        if asset == ETH {
-            let idle = self.idle_eth.get();
-            return (idle, WAD, idle);
-        }
-        let book = self.books.getter(asset);
-        (book.held.get(), book.rate.get(), book.value.get())
+    /// The vault's holdings of `asset` (ETH included): units idle in the
+    /// vault, units delegated to operators, the rate they are valued at
+    /// (1e18 for ETH), their value in ETH, and units reserved for finalized
+    /// withdrawals (outside total assets).
+    pub fn asset_totals(&self, asset: Address) -> (U256, U256, U256, U256, U256) {
+        let book = self.book(asset);
+        let stored = self.books.getter(asset);
+        (
+            book.idle,
+            book.delegated,
+            book.rate,
+            stored.value.get(),
+            stored.reserved.get(),
+        )
+    }
+
+    /// The restaking layer and the withdrawal queue (zero until linked).
+    pub fn links(&self) -> (Address, Address) {
+        (self.restaking_layer.get(), self.withdrawal_queue.get())
     }
 
     /// The treasury.
@@ -768,36 +1085,61 @@ impl Vault {
     fn refresh_book(&mut self, asset: Address) -> Result<(U256, U256, bool), Error> {
         let registry = IAssetRegistry::new(self.registry.get());
         let answer = registry.refresh_rate(&mut *self, asset).map_err(external)?;
-        let held = self.books.getter(asset).held.get();
-        self.set_book(asset, held, answer.0)?;
+        let mut book = self.book(asset);
+        book.rate = answer.0;
+        self.store_book(asset, &book)?;
         Ok(answer)
     }
 
-    /// Records `held` units of `asset` valued at `rate` and keeps the
-    /// aggregate in step.
-    fn set_book(&mut self, asset: Address, held: U256, rate: U256) -> Result<(), Error> {
-        let value = mul_div(held, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
-        let mut book = self.books.setter(asset);
-        let (old_value, old_rate) = (book.value.get(), book.rate.get());
-        book.held.set(held);
-        book.rate.set(rate);
-        book.value.set(value);
-        let aggregate = self.lst_value.get() - old_value;
-        self.lst_value
-            .set(aggregate.checked_add(value).ok_or_else(overflow)?);
-        if rate != old_rate {
-            lrt_common::emit!(self.vm(), AssetRevalued { asset: asset; rate: rate, value: value });
+    /// Reads `asset`'s book; ETH is always valued at 1.
+    fn book(&self, asset: Address) -> Book {
+        let book = self.books.getter(asset);
+        let rate = if asset == ETH { WAD } else { book.rate.get() };
+        Book {
+            idle: book.idle.get(),
+            delegated: book.delegated.get(),
+            rate,
         }
-        Ok(())
+    }
+
+    /// Writes `asset`'s book, revalues it and keeps total assets in step.
+    /// Returns the value the book lost (zero if it gained).
+    fn store_book(&mut self, asset: Address, book: &Book) -> Result<U256, Error> {
+        let units = book.idle.checked_add(book.delegated).ok_or_else(overflow)?;
+        let value = mul_div(units, book.rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        let mut stored = self.books.setter(asset);
+        let (old_value, old_rate) = (stored.value.get(), stored.rate.get());
+        stored.idle.set(book.idle);
+        stored.delegated.set(book.delegated);
+        stored.rate.set(book.rate);
+        stored.value.set(value);
+        // The total is the sum of the books' values, so it holds `old_value`.
+        let total = self.total_value.get() - old_value;
+        self.total_value
+            .set(total.checked_add(value).ok_or_else(overflow)?);
+        if asset != ETH && book.rate != old_rate {
+            lrt_common::emit!(self.vm(), AssetRevalued { asset: asset; rate: book.rate, value: value });
+        }
+        Ok(old_value.saturating_sub(value))
     }
 
     /// Total assets if `asset` were revalued at `rate`.
     fn total_assets_at(&self, asset: Address, rate: U256) -> Result<U256, Error> {
-        let book = self.books.getter(asset);
-        let value = mul_div(book.held.get(), rate, WAD, Rounding::Down).ok_or_else(overflow)?;
-        (self.total_assets() - book.value.get())
+        let book = self.book(asset);
+        let units = book.idle.checked_add(book.delegated).ok_or_else(overflow)?;
+        let value = mul_div(units, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        (self.total_assets() - self.books.getter(asset).value.get())
             .checked_add(value)
             .ok_or_else(overflow)
+    }
+
+    /// Fails unless the caller is `contract` (a linked contract, never zero).
+    fn only(&self, contract: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        if contract.is_zero() || caller != contract {
+            return Err(NotAuthorizedContract { caller }.into());
+        }
+        Ok(())
     }
 
     fn registry_rate(&self, asset: Address) -> Result<(U256, U256, bool), Error> {

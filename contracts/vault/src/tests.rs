@@ -143,11 +143,12 @@ impl Protocol {
     /// the LST book is what the vault really holds (or less), and the vault's
     /// ETH covers its idle ETH.
     fn assert_books(&self) {
-        let (idle, _, idle_value) = self.vault.sender(self.admin).asset_totals(ETH);
-        let (held, lst_rate, value) = self
+        let (idle, _, eth_rate, idle_value, _) = self.vault.sender(self.admin).asset_totals(ETH);
+        let (held, _, lst_rate, value, _) = self
             .vault
             .sender(self.admin)
             .asset_totals(self.lst.address());
+        assert_eq!(eth_rate, ETHER);
         assert_eq!(idle, idle_value);
         assert_eq!(value, held * lst_rate / ETHER);
         assert_eq!(self.total(), idle + value);
@@ -315,7 +316,7 @@ fn lst_deposit_values_what_arrived_at_the_checked_rate(alice: Address) {
     assert_eq!(shares, value);
     assert_eq!(
         p.vault.sender(alice).asset_totals(p.lst.address()),
-        (amount, rate(105), value)
+        (amount, U256::ZERO, rate(105), value, U256::ZERO)
     );
     p.vault.assert_emitted(&Deposit {
         sender: alice,
