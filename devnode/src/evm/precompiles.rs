@@ -194,7 +194,8 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
         }
         let input = inputs.input.bytes(ctx);
         let mut meter = Meter {
-            used: 3 * (input.len() as u64).div_ceil(32),
+            // Nitro charges the copy of the arguments, not of the selector.
+            used: 3 * (input.len().saturating_sub(4) as u64).div_ceil(32),
         };
         // As in Nitro's precompile framework, only payable methods accept value.
         let payable = address == ARB_WASM
