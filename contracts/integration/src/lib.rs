@@ -20,6 +20,9 @@ use lrt_vault::Vault;
 use mock_lst::MockLst;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
+pub use sink::EthSink;
+
+mod sink;
 
 /// 1 ETH in wei.
 pub const ETHER: U256 = uint!(1_000_000_000_000_000_000_U256);
@@ -48,8 +51,11 @@ pub struct Protocol {
     /// Holds every role of every contract.
     pub admin: Address,
     pub treasury: Address,
-    /// Receives slashed assets.
+    /// Receives slashed assets (a contract: motsu routes every value
+    /// transfer to a contract's `receive`).
     pub slash_recipient: Address,
+    /// The contract behind `slash_recipient`.
+    pub sink: Contract<EthSink>,
     /// Stands in for the withdrawal queue until it is deployed.
     pub queue: Address,
 }
@@ -58,7 +64,7 @@ impl Protocol {
     /// Deploys and wires the protocol; lists the LST at 1.05 ETH per token.
     #[must_use]
     pub fn deploy() -> Self {
-        let p = Protocol {
+        let mut p = Protocol {
             vault: Contract::new(),
             token: Contract::new(),
             registry: Contract::new(),
@@ -68,9 +74,11 @@ impl Protocol {
             delegation: Contract::new(),
             admin: Address::with_last_byte(0xAD),
             treasury: Address::with_last_byte(0x7E),
-            slash_recipient: Address::with_last_byte(0x5A),
+            slash_recipient: Address::ZERO,
+            sink: Contract::new(),
             queue: Address::with_last_byte(0x0E),
         };
+        p.slash_recipient = p.sink.address();
         let admin = p.admin;
         p.token.sender(admin).constructor(admin).motsu_unwrap();
         p.registry.sender(admin).constructor(admin).motsu_unwrap();
