@@ -343,3 +343,59 @@ fn historical_reads_overrides_and_estimates() {
     let short = chain.send(Some(forwarder), data, U256::ZERO, Some(estimate - 1));
     assert!(!short.receipt.status);
 }
+
+#[test]
+fn arbsys_reports_the_chain() {
+    use alloy_sol_types::{sol, SolCall, SolError};
+    sol! {
+        function arbBlockNumber() external view returns (uint256);
+        function arbChainID() external view returns (uint256);
+        function arbOSVersion() external view returns (uint256);
+        function arbBlockHash(uint256 arbBlockNum) external view returns (bytes32);
+        error InvalidBlockNumber(uint256 requested, uint256 current);
+    }
+    let mut chain = TestChain::new();
+    chain.node.mine();
+    chain.node.mine();
+    let arb_sys = devnode::evm::precompiles::ARB_SYS;
+    let call = |chain: &TestChain, data: Vec<u8>| chain.call(arb_sys, data);
+    let number = call(&chain, arbBlockNumberCall {}.abi_encode());
+    assert_eq!(
+        arbBlockNumberCall::abi_decode_returns(&number.output).unwrap(),
+        U256::from(3),
+        "the pending block"
+    );
+    let id = call(&chain, arbChainIDCall {}.abi_encode());
+    assert_eq!(
+        arbChainIDCall::abi_decode_returns(&id.output).unwrap(),
+        U256::from(412_346)
+    );
+    let version = call(&chain, arbOSVersionCall {}.abi_encode());
+    assert_eq!(
+        arbOSVersionCall::abi_decode_returns(&version.output).unwrap(),
+        U256::from(105)
+    );
+    let hash = call(
+        &chain,
+        arbBlockHashCall {
+            arbBlockNum: U256::from(1),
+        }
+        .abi_encode(),
+    );
+    assert_eq!(
+        arbBlockHashCall::abi_decode_returns(&hash.output).unwrap(),
+        chain.node.block(1).unwrap().hash
+    );
+    for requested in [U256::from(3), U256::MAX] {
+        let future = call(
+            &chain,
+            arbBlockHashCall {
+                arbBlockNum: requested,
+            }
+            .abi_encode(),
+        );
+        assert!(future.reverted);
+        let error = InvalidBlockNumber::abi_decode(&future.output).unwrap();
+        assert_eq!((error.requested, error.current), (requested, U256::from(3)));
+    }
+}

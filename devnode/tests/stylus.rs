@@ -476,3 +476,27 @@ fn console_functions_of_debug_mode() {
     );
     assert!(chain.call(program, vec![]).success);
 }
+
+#[test]
+fn out_of_bounds_pointers_fail_the_program() {
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(
+        r#"(module
+          (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+          (memory (export "memory") 1 1)
+          (func (export "user_entrypoint") (param i32) (result i32)
+            (call $write_result (i32.const 65000) (i32.const 1000))
+            (i32.const 0)))"#,
+    );
+    let out = chain.call(program, vec![]);
+    assert!(
+        out.reverted && out.output.is_empty(),
+        "a failed hostio reverts without data"
+    );
+    let tx = chain.send(Some(program), vec![], U256::ZERO, Some(1_000_000));
+    assert!(!tx.receipt.status);
+    assert!(
+        tx.receipt.gas_used < 1_000_000,
+        "a failure is not out of gas: unused gas is returned"
+    );
+}

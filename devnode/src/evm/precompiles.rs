@@ -44,6 +44,8 @@ sol! {
         function arbChainID() external view returns (uint256);
         function arbOSVersion() external view returns (uint256);
         function isTopLevelCall() external view returns (bool);
+
+        error InvalidBlockNumber(uint256 requested, uint256 current);
     }
 
     interface ArbWasm {
@@ -251,6 +253,16 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
     }
 }
 
+/// Decodes a method's arguments, or reverts without data on malformed input.
+macro_rules! decode {
+    ($input:expr, $call:ty) => {
+        match <$call>::abi_decode($input) {
+            Ok(call) => call,
+            Err(_) => return Outcome::Revert(Vec::new()),
+        }
+    };
+}
+
 fn selector(input: &[u8]) -> Option<[u8; 4]> {
     input.get(..4).map(|s| s.try_into().expect("four bytes"))
 }
@@ -271,17 +283,13 @@ fn arb_sys(ctx: &mut Ctx, input: &[u8]) -> Outcome {
             ArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + params::ARBOS_VERSION)),
         ),
         ArbSys::arbBlockHashCall::SELECTOR => {
-            let Ok(call) = ArbSys::arbBlockHashCall::abi_decode(input) else {
-                return Outcome::Revert(Vec::new());
-            };
-            let requested = call.arbBlockNum;
-            if requested >= number || requested + U256::from(256) < number {
-                return Outcome::Revert(
-                    Error {
-                        message: "invalid block number for ArbBlockHAsh".into(),
-                    }
-                    .abi_encode(),
-                );
+            let requested = decode!(input, ArbSys::arbBlockHashCall).arbBlockNum;
+            if requested >= number || requested.saturating_add(U256::from(256)) < number {
+                let error = ArbSys::InvalidBlockNumber {
+                    requested,
+                    current: number,
+                };
+                return Outcome::Revert(error.abi_encode());
             }
             let hash = ctx
                 .journal_mut()
@@ -450,14 +458,6 @@ fn arb_wasm(
     let Some(selector) = selector(input) else {
         return Outcome::Revert(Vec::new());
     };
-    macro_rules! decode {
-        ($call:ty) => {
-            match <$call>::abi_decode(input) {
-                Ok(call) => call,
-                Err(_) => return Outcome::Revert(Vec::new()),
-            }
-        };
-    }
     macro_rules! view {
         ($call:ty, $value:expr) => {{
             meter.charge(PARAMS_READ_GAS);
@@ -466,11 +466,11 @@ fn arb_wasm(
     }
     match selector {
         activateProgramCall::SELECTOR => {
-            let call = decode!(activateProgramCall);
+            let call = decode!(input, activateProgramCall);
             activate_program(precompiles, ctx, inputs, call.program, meter)
         }
         codehashKeepaliveCall::SELECTOR => {
-            let call = decode!(codehashKeepaliveCall);
+            let call = decode!(input, codehashKeepaliveCall);
             if inputs.is_static {
                 return Outcome::BurnOut(Vec::new());
             }
@@ -522,7 +522,7 @@ fn arb_wasm(
         blockCacheSizeCall::SELECTOR => view!(blockCacheSizeCall, params::BLOCK_CACHE_SIZE),
         activationGasCall::SELECTOR => view!(activationGasCall, 0u64),
         codehashVersionCall::SELECTOR => {
-            let call = decode!(codehashVersionCall);
+            let call = decode!(input, codehashVersionCall);
             match active_program(ctx, call.codehash, meter) {
                 Ok(program) => {
                     Outcome::Return(codehashVersionCall::abi_encode_returns(&program.version))
@@ -531,7 +531,7 @@ fn arb_wasm(
             }
         }
         codehashAsmSizeCall::SELECTOR => {
-            let call = decode!(codehashAsmSizeCall);
+            let call = decode!(input, codehashAsmSizeCall);
             match active_program(ctx, call.codehash, meter) {
                 Ok(program) => {
                     Outcome::Return(codehashAsmSizeCall::abi_encode_returns(&program.asm_size()))
@@ -540,7 +540,7 @@ fn arb_wasm(
             }
         }
         programVersionCall::SELECTOR => {
-            let call = decode!(programVersionCall);
+            let call = decode!(input, programVersionCall);
             let codehash = code_hash_of(ctx, call.program, meter);
             match active_program(ctx, codehash, meter) {
                 Ok(program) => {
@@ -550,7 +550,7 @@ fn arb_wasm(
             }
         }
         programInitGasCall::SELECTOR => {
-            let call = decode!(programInitGasCall);
+            let call = decode!(input, programInitGasCall);
             let codehash = code_hash_of(ctx, call.program, meter);
             match active_program(ctx, codehash, meter) {
                 Ok(program) => {
@@ -567,7 +567,7 @@ fn arb_wasm(
             }
         }
         programMemoryFootprintCall::SELECTOR => {
-            let call = decode!(programMemoryFootprintCall);
+            let call = decode!(input, programMemoryFootprintCall);
             let codehash = code_hash_of(ctx, call.program, meter);
             match active_program(ctx, codehash, meter) {
                 Ok(program) => Outcome::Return(programMemoryFootprintCall::abi_encode_returns(
@@ -577,7 +577,7 @@ fn arb_wasm(
             }
         }
         programTimeLeftCall::SELECTOR => {
-            let call = decode!(programTimeLeftCall);
+            let call = decode!(input, programTimeLeftCall);
             let codehash = code_hash_of(ctx, call.program, meter);
             match active_program(ctx, codehash, meter) {
                 Ok(program) => {
@@ -648,17 +648,9 @@ fn arb_wasm_cache(
     let Some(selector) = selector(input) else {
         return Outcome::Revert(Vec::new());
     };
-    macro_rules! decode {
-        ($call:ty) => {
-            match <$call>::abi_decode(input) {
-                Ok(call) => call,
-                Err(_) => return Outcome::Revert(Vec::new()),
-            }
-        };
-    }
     match selector {
         isCacheManagerCall::SELECTOR => {
-            let call = decode!(isCacheManagerCall);
+            let call = decode!(input, isCacheManagerCall);
             meter.charge(STORAGE_READ_GAS);
             let member = precompiles.cache_managers.contains(&call.manager);
             Outcome::Return(isCacheManagerCall::abi_encode_returns(&member))
@@ -670,20 +662,20 @@ fn arb_wasm_cache(
             ))
         }
         cacheCodehashCall::SELECTOR => {
-            let call = decode!(cacheCodehashCall);
+            let call = decode!(input, cacheCodehashCall);
             set_cached(precompiles, ctx, inputs, call.codehash, true, meter)
         }
         cacheProgramCall::SELECTOR => {
-            let call = decode!(cacheProgramCall);
+            let call = decode!(input, cacheProgramCall);
             let codehash = code_hash_of(ctx, call.addr, meter);
             set_cached(precompiles, ctx, inputs, codehash, true, meter)
         }
         evictCodehashCall::SELECTOR => {
-            let call = decode!(evictCodehashCall);
+            let call = decode!(input, evictCodehashCall);
             set_cached(precompiles, ctx, inputs, call.codehash, false, meter)
         }
         codehashIsCachedCall::SELECTOR => {
-            let call = decode!(codehashIsCachedCall);
+            let call = decode!(input, codehashIsCachedCall);
             meter.charge(STORAGE_READ_GAS);
             let cached = programs::get_program(ctx, call.codehash).cached;
             Outcome::Return(codehashIsCachedCall::abi_encode_returns(&cached))

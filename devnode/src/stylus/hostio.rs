@@ -168,19 +168,25 @@ fn memory(c: &Ctx) -> Result<Memory, Error> {
         .ok_or_else(|| failure("program has no memory"))
 }
 
-fn read_slice(c: &Ctx, ptr: u32, len: u32) -> Result<Vec<u8>, Error> {
-    let mut buf = vec![0u8; len as usize];
+/// The guest memory `ptr..ptr + len`, checked before anything is copied.
+fn guest_bytes<'a>(c: &'a Ctx, ptr: u32, len: usize) -> Result<&'a [u8], Error> {
+    let start = ptr as usize;
+    let end = start
+        .checked_add(len)
+        .ok_or_else(|| failure("memory access out of bounds"))?;
     memory(c)?
-        .read(c, ptr as usize, &mut buf)
-        .map_err(|_| failure("memory access out of bounds"))?;
-    Ok(buf)
+        .data(c)
+        .get(start..end)
+        .ok_or_else(|| failure("memory access out of bounds"))
+}
+
+fn read_slice(c: &Ctx, ptr: u32, len: u32) -> Result<Vec<u8>, Error> {
+    Ok(guest_bytes(c, ptr, len as usize)?.to_vec())
 }
 
 fn read_fixed<const N: usize>(c: &Ctx, ptr: u32) -> Result<[u8; N], Error> {
     let mut buf = [0u8; N];
-    memory(c)?
-        .read(c, ptr as usize, &mut buf)
-        .map_err(|_| failure("memory access out of bounds"))?;
+    buf.copy_from_slice(guest_bytes(c, ptr, N)?);
     Ok(buf)
 }
 

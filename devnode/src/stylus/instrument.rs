@@ -396,34 +396,34 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     }
 
     let mut module = wasm_encoder::Module::new();
-    if let Some(reader) = type_section {
-        let mut section = wasm_encoder::TypeSection::new();
-        reencoder
-            .parse_type_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
+    // Copies a section the instrumentation leaves unchanged.
+    macro_rules! copy_section {
+        ($reader:expr, $section:ty, $parse:ident) => {
+            if let Some(reader) = $reader {
+                let mut section = <$section>::new();
+                reencoder
+                    .$parse(&mut section, reader)
+                    .map_err(|e| e.to_string())?;
+                module.section(&section);
+            }
+        };
     }
-    if let Some(reader) = import_section {
-        let mut section = wasm_encoder::ImportSection::new();
-        reencoder
-            .parse_import_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
-    }
-    if let Some(reader) = function_section {
-        let mut section = wasm_encoder::FunctionSection::new();
-        reencoder
-            .parse_function_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
-    }
-    if let Some(reader) = table_section {
-        let mut section = wasm_encoder::TableSection::new();
-        reencoder
-            .parse_table_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
-    }
+    copy_section!(type_section, wasm_encoder::TypeSection, parse_type_section);
+    copy_section!(
+        import_section,
+        wasm_encoder::ImportSection,
+        parse_import_section
+    );
+    copy_section!(
+        function_section,
+        wasm_encoder::FunctionSection,
+        parse_function_section
+    );
+    copy_section!(
+        table_section,
+        wasm_encoder::TableSection,
+        parse_table_section
+    );
     let mut memory_section = wasm_encoder::MemorySection::new();
     memory_section.memory(wasm_encoder::MemoryType {
         minimum: memory.initial,
@@ -475,24 +475,16 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     export_out.export(STACK_LEFT, wasm_encoder::ExportKind::Global, stack_global);
     module.section(&export_out);
 
-    if let Some(reader) = element_section {
-        let mut section = wasm_encoder::ElementSection::new();
-        reencoder
-            .parse_element_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
-    }
+    copy_section!(
+        element_section,
+        wasm_encoder::ElementSection,
+        parse_element_section
+    );
     if let Some(count) = data_count {
         module.section(&wasm_encoder::DataCountSection { count });
     }
     module.section(&code);
-    if let Some(reader) = data_section {
-        let mut section = wasm_encoder::DataSection::new();
-        reencoder
-            .parse_data_section(&mut section, reader)
-            .map_err(|e| e.to_string())?;
-        module.section(&section);
-    }
+    copy_section!(data_section, wasm_encoder::DataSection, parse_data_section);
 
     let costs = predict_costs(
         bodies.len() as u64,
