@@ -267,7 +267,7 @@ impl Delegation {
         Ok(())
     }
 
-    // ----- Operator registry -----
+    // ----- Configuration -----
 
     /// Sets where slashed assets go (a burn address will do). Admin only.
     ///
@@ -434,6 +434,11 @@ impl Delegation {
             (amount, amount)
         } else {
             let shares = mul_div(amount, pool_shares, pool, Rounding::Down).ok_or_else(overflow)?;
+            if shares.is_zero() {
+                // Too small to own any of the pool: it would be a gift to
+                // the other entries.
+                return Err(ZeroAmount {}.into());
+            }
             (shares, pool_shares + shares)
         };
         let now = self.vm().block_timestamp();
