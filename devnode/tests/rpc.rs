@@ -189,13 +189,21 @@ async fn deploy_activate_and_call_over_json_rpc() {
 }
 
 fn post(addr: std::net::SocketAddr, body: &[u8]) -> (u16, serde_json::Value) {
+    post_declared(addr, body, body.len())
+}
+
+/// Posts `body` under a declared Content-Length of `length`.
+fn post_declared(
+    addr: std::net::SocketAddr,
+    body: &[u8],
+    length: usize,
+) -> (u16, serde_json::Value) {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     let head = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).unwrap();
-    let _ = stream.write_all(body);
+    stream.write_all(body).unwrap();
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let text = String::from_utf8_lossy(&response);
@@ -239,9 +247,10 @@ async fn bad_input_gets_json_rpc_errors() {
         );
         assert_eq!(batch[0]["result"], "0x64aba");
         assert_eq!(batch[1]["result"], "412346");
-        let huge = vec![b' '; devnode::rpc::MAX_REQUEST_BYTES + 10];
-        let (status, _) = post(addr, &huge);
+        // An oversized body is refused from its declared length, before it is sent.
+        let (status, refused) = post_declared(addr, b"", devnode::rpc::MAX_REQUEST_BYTES + 10);
         assert_eq!(status, 413);
+        assert_eq!(code(&refused), -32600);
         // The server still serves after all of that.
         let (_, alive) = call(r#"{"jsonrpc":"2.0","id":9,"method":"eth_blockNumber"}"#);
         alive["result"].as_str().unwrap().to_string()

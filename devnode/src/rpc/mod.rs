@@ -159,21 +159,31 @@ async fn handle_http(
             error_response(Value::Null, error),
         ));
     }
+    let too_large = || {
+        let error = RpcError::new(
+            code::INVALID_REQUEST,
+            format!("request body exceeds {MAX_REQUEST_BYTES} bytes"),
+        );
+        response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_response(Value::Null, error),
+        )
+    };
+    // Refuse a declared oversized body before reading any of it.
+    let declared_length = request
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > MAX_REQUEST_BYTES as u64) {
+        return Ok(too_large());
+    }
     let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
         .collect()
         .await
     {
         Ok(body) => body.to_bytes(),
-        Err(_) => {
-            let error = RpcError::new(
-                code::INVALID_REQUEST,
-                format!("request body exceeds {MAX_REQUEST_BYTES} bytes"),
-            );
-            return Ok(response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                error_response(Value::Null, error),
-            ));
-        }
+        Err(_) => return Ok(too_large()),
     };
     let body = tokio::task::spawn_blocking(move || handle_body(&node, &body))
         .await
