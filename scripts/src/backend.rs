@@ -1,0 +1,97 @@
+//! Where transactions go: the in-process devnode today, a JSON-RPC endpoint
+//! next. The wiring in [`crate::protocol`] only needs "send a transaction and
+//! wait for its receipt" and "run a read-only call", so it is written once
+//! against [`Backend`].
+
+use alloy_primitives::{Address, Bytes, Log, B256};
+use alloy_rpc_types_eth::TransactionRequest;
+use anyhow::{anyhow, Result};
+use devnode::{BlockTag, Devnode};
+
+/// A mined transaction, as much of its receipt as the deploy tool reads.
+#[derive(Clone, Debug)]
+pub struct Mined {
+    /// Transaction hash.
+    pub hash: B256,
+    /// Whether it succeeded.
+    pub status: bool,
+    /// Gas used (after refunds), what the sender paid for.
+    pub gas_used: u64,
+    /// The created contract, for a deployment.
+    pub contract_address: Option<Address>,
+    /// Logs it emitted.
+    pub logs: Vec<Log>,
+}
+
+/// The result of a read-only call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Called {
+    /// It returned this data, using this much gas.
+    Success { output: Bytes, gas_used: u64 },
+    /// It reverted with this data (a Solidity error when it is one).
+    Revert(Bytes),
+    /// It halted without revert data (out of gas, invalid opcode, trap).
+    Halt(String),
+}
+
+/// A chain the deploy tool can talk to.
+pub trait Backend {
+    /// Signs `request` as its `from` account, sends it and returns its
+    /// receipt once mined. `request.gas` is always set by the caller.
+    fn send(&mut self, request: TransactionRequest) -> Result<Mined>;
+
+    /// Runs `request` read-only against the newest state.
+    fn call(&mut self, request: &TransactionRequest) -> Result<Called>;
+
+    /// The largest gas limit a transaction may have.
+    fn max_gas(&self) -> u64;
+}
+
+impl Backend for Devnode {
+    fn send(&mut self, request: TransactionRequest) -> Result<Mined> {
+        let hash = self.sign_and_send(request)?;
+        let mined = self
+            .transaction(hash)
+            .ok_or_else(|| anyhow!("transaction {hash} was accepted but not mined"))?;
+        let receipt = &mined.receipt;
+        Ok(Mined {
+            hash,
+            status: receipt.status,
+            gas_used: receipt.gas_used,
+            contract_address: receipt.contract_address,
+            logs: receipt.logs.clone(),
+        })
+    }
+
+    fn call(&mut self, request: &TransactionRequest) -> Result<Called> {
+        let outcome = Devnode::call(self, request, BlockTag::Latest, None)?;
+        Ok(if outcome.success {
+            Called::Success {
+                output: outcome.output,
+                gas_used: outcome.gas_used,
+            }
+        } else if outcome.reverted {
+            Called::Revert(outcome.output)
+        } else {
+            Called::Halt(outcome.halt.unwrap_or_else(|| "halted".into()))
+        })
+    }
+
+    fn max_gas(&self) -> u64 {
+        self.config().tx_gas_limit
+    }
+}
+
+impl<B: Backend + ?Sized> Backend for &mut B {
+    fn send(&mut self, request: TransactionRequest) -> Result<Mined> {
+        (**self).send(request)
+    }
+
+    fn call(&mut self, request: &TransactionRequest) -> Result<Called> {
+        (**self).call(request)
+    }
+
+    fn max_gas(&self) -> u64 {
+        (**self).max_gas()
+    }
+}

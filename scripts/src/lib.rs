@@ -1,0 +1,35 @@
+//! The deploy tool's library: builds the protocol's contracts to Stylus
+//! programs, deploys and activates them on a chain, and wires them.
+//!
+//! ```no_run
+//! # fn run() -> anyhow::Result<()> {
+//! use devnode::{Devnode, DevnodeConfig};
+//! let mut node = Devnode::new(DevnodeConfig::default());
+//! let artifacts = deploy::Artifacts::build_protocol()?;
+//! let config = deploy::Config::devnet(node.dev_account());
+//! let deployment = deploy::deploy_protocol(&mut node, &artifacts, &config)?;
+//! println!("vault at {}", deployment.vault);
+//! # Ok(()) }
+//! ```
+//!
+//! - [`backend`]: the [`Backend`] trait (send a transaction, run a call)
+//!   and its in-process [`devnode::Devnode`] implementation.
+//! - [`abi`]: `sol!` bindings of the contracts and of ArbWasm/ArbWasmCache.
+//! - [`client`]: calls and transactions through the bindings, with typed
+//!   revert decoding ([`TxError::decode`]).
+//! - [`programs`]: one program's build, deployment, activation, caching and
+//!   construction.
+//! - [`protocol`]: the whole protocol, deployed and wired from a [`Config`].
+
+pub mod abi;
+pub mod backend;
+pub mod client;
+pub mod programs;
+pub mod protocol;
+
+pub use backend::{Backend, Called, Mined};
+pub use client::{simulate, transact, view, TxError};
+pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES};
+pub use protocol::{
+    deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER, QUEUE_PLACEHOLDER,
+};

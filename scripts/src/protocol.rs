@@ -1,0 +1,416 @@
+//! The whole protocol: every program deployed in dependency order, then
+//! roles, links and the listed LST wired as [`Config`] says.
+
+use alloy_primitives::{address, Address, B256, U256};
+use alloy_sol_types::{SolCall, SolValue};
+use anyhow::{anyhow, bail, Result};
+
+use crate::{
+    abi::{roles, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
+    backend::{Backend, Mined},
+    client::{transact, view},
+    programs::{deploy_program, Artifacts, Program},
+};
+
+/// Stands in for the withdrawal queue until its contract exists: an address
+/// nobody holds a key for, so the vault's queue-only entry points stay
+/// closed. `Vault.link` is one-shot, so a vault linked to it never gets a
+/// queue; a deployment meant to last waits for the real one.
+pub const QUEUE_PLACEHOLDER: Address = address!("000000000000000000000000000000000000dEaD");
+
+/// 1 ETH (and 1 token of 18 decimals) in wei.
+pub const ETHER: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
+
+/// The LST listed at deployment: a devnet `mock-lst` priced by a devnet
+/// `lrt-rate-source`.
+#[derive(Clone, Debug)]
+pub struct LstConfig {
+    /// Token name.
+    pub name: String,
+    /// Token symbol.
+    pub symbol: String,
+    /// ETH per token, 1e18 = 1:1.
+    pub rate: U256,
+    /// Most units the vault may hold.
+    pub deposit_cap: U256,
+    /// Oldest a rate may be, in seconds.
+    pub max_staleness: u64,
+    /// Most a rate may move per update, in basis points.
+    pub max_change_bps: U256,
+}
+
+/// An operator allow-listed at deployment.
+#[derive(Clone, Debug)]
+pub struct OperatorConfig {
+    /// The operator.
+    pub operator: Address,
+    /// The only account that may slash it.
+    pub slasher: Address,
+    /// Most stake it may hold, in ETH value.
+    pub cap: U256,
+    /// Where its metadata lives.
+    pub metadata_uri: String,
+}
+
+/// What to deploy and how to wire it.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Signs every transaction and is the admin of every contract while
+    /// they are wired.
+    pub deployer: Address,
+    /// The admin at the end; when it differs from the deployer, every
+    /// contract's admin transfer to it is started (it accepts with
+    /// `acceptAdminTransfer`).
+    pub admin: Address,
+    /// Receives the protocol fee as lrETH.
+    pub treasury: Address,
+    /// Receives slashed assets.
+    pub slash_recipient: Address,
+    /// Seconds an undelegation waits.
+    pub unbonding_delay: u64,
+    /// Protocol fee, basis points of rewards.
+    pub fee_bps: U256,
+    /// Holder of the vault's pauser role.
+    pub pauser: Address,
+    /// Holder of the asset-manager role (vault and registry).
+    pub asset_manager: Address,
+    /// Holder of the rewards-reporter role.
+    pub rewards_reporter: Address,
+    /// Holder of the delegation-manager role (vault and delegation).
+    pub delegation_manager: Address,
+    /// Holder of the operator-manager role.
+    pub operator_manager: Address,
+    /// The withdrawal queue the vault is linked to.
+    pub withdrawal_queue: Address,
+    /// The LST to list, if any.
+    pub lst: Option<LstConfig>,
+    /// Operators to allow-list (needs `operator_manager == deployer`).
+    pub operators: Vec<OperatorConfig>,
+    /// Whether to cache every program through ArbWasmCache (the deployer
+    /// must be a cache manager), as a protocol on Arbitrum One would.
+    pub cache_programs: bool,
+}
+
+impl Config {
+    /// A devnet deployment: `deployer` holds every role, a stETH-like LST at
+    /// 1.05 ETH is listed without a cap, no fee, no unbonding delay, the
+    /// queue placeholder, programs not cached.
+    pub fn devnet(deployer: Address) -> Self {
+        Self {
+            deployer,
+            admin: deployer,
+            treasury: address!("0000000000000000000000000000000000007e45"),
+            slash_recipient: address!("00000000000000000000000000000000005a54ed"),
+            unbonding_delay: 0,
+            fee_bps: U256::ZERO,
+            pauser: deployer,
+            asset_manager: deployer,
+            rewards_reporter: deployer,
+            delegation_manager: deployer,
+            operator_manager: deployer,
+            withdrawal_queue: QUEUE_PLACEHOLDER,
+            lst: Some(LstConfig {
+                name: "Staked Ether".into(),
+                symbol: "stETH".into(),
+                rate: ETHER * U256::from(105) / U256::from(100),
+                deposit_cap: U256::MAX,
+                max_staleness: 86_400,
+                max_change_bps: U256::from(500),
+            }),
+            operators: Vec::new(),
+            cache_programs: false,
+        }
+    }
+}
+
+/// A wiring transaction.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// What it did.
+    pub what: String,
+    /// Its receipt.
+    pub tx: Mined,
+}
+
+/// A deployed protocol.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// lrETH.
+    pub token: Address,
+    /// The vault.
+    pub vault: Address,
+    /// The asset registry.
+    pub asset_registry: Address,
+    /// The operator registry.
+    pub operator_registry: Address,
+    /// The restaking layer.
+    pub delegation: Address,
+    /// The withdrawal queue the vault is linked to.
+    pub withdrawal_queue: Address,
+    /// The listed LST and its rate source, if one was listed.
+    pub lst: Option<(Address, Address)>,
+    /// Every program, in deployment order.
+    pub programs: Vec<Program>,
+    /// The wiring transactions, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Deployment {
+    /// The listed LST.
+    pub fn lst(&self) -> Result<Address> {
+        self.lst
+            .map(|(lst, _)| lst)
+            .ok_or_else(|| anyhow!("no LST was listed"))
+    }
+
+    /// The listed LST's rate source.
+    pub fn rate_source(&self) -> Result<Address> {
+        self.lst
+            .map(|(_, source)| source)
+            .ok_or_else(|| anyhow!("no LST was listed"))
+    }
+
+    /// Total gas of every transaction of the deployment.
+    pub fn total_gas(&self) -> u64 {
+        let programs: u64 = self
+            .programs
+            .iter()
+            .map(|p| {
+                p.deploy_tx.gas_used
+                    + p.activation.tx.as_ref().map_or(0, |t| t.gas_used)
+                    + p.cache_tx.as_ref().map_or(0, |t| t.gas_used)
+                    + p.constructor_tx.gas_used
+            })
+            .sum();
+        programs + self.steps.iter().map(|s| s.tx.gas_used).sum::<u64>()
+    }
+}
+
+/// Deploys and wires the protocol on `backend`.
+pub fn deploy_protocol(
+    backend: &mut impl Backend,
+    artifacts: &Artifacts,
+    config: &Config,
+) -> Result<Deployment> {
+    let mut deployer = Deployer {
+        backend,
+        artifacts,
+        config,
+        programs: Vec::new(),
+        steps: Vec::new(),
+    };
+    let me = config.deployer;
+    let token = deployer.program("lrt-token", (me,).abi_encode_params())?;
+    let asset_registry = deployer.program("lrt-asset-registry", (me,).abi_encode_params())?;
+    let lst = match &config.lst {
+        Some(lst) => {
+            let source = deployer.program("lrt-rate-source", (me, lst.rate).abi_encode_params())?;
+            let args = (lst.name.clone(), lst.symbol.clone()).abi_encode_params();
+            Some((deployer.program("mock-lst", args)?, source))
+        }
+        None => None,
+    };
+    let operator_registry = deployer.program("lrt-operator-registry", (me,).abi_encode_params())?;
+    let vault_args = (me, token, asset_registry, config.treasury).abi_encode_params();
+    let vault = deployer.program("lrt-vault", vault_args)?;
+    let delegation_args = (
+        me,
+        vault,
+        operator_registry,
+        config.slash_recipient,
+        config.unbonding_delay,
+    )
+        .abi_encode_params();
+    let delegation = deployer.program("lrt-delegation", delegation_args)?;
+
+    // Constructors are separate transactions: a hijacked one would show a
+    // foreign admin here, and the deployment stops.
+    let administered: Vec<(String, Address)> = deployer
+        .programs
+        .iter()
+        .filter(|p| p.name != "mock-lst") // An open faucet with no admin.
+        .map(|p| (p.name.clone(), p.address))
+        .collect();
+    for (name, address) in &administered {
+        let admin = deployer.view(*address, &IRoles::adminCall {})?;
+        if admin != me {
+            bail!("`{name}` at {address} has admin {admin}, not the deployer {me}: its constructor was called by someone else");
+        }
+    }
+
+    deployer.send(
+        "grant MINTER_ROLE on the token to the vault",
+        token,
+        &IRoles::grantRoleCall {
+            role: roles::minter(),
+            account: vault,
+        },
+    )?;
+    deployer.send(
+        "link the vault to the delegation and the withdrawal queue",
+        vault,
+        &IVault::linkCall {
+            restakingLayer: delegation,
+            withdrawalQueue: config.withdrawal_queue,
+        },
+    )?;
+    deployer.send(
+        "tell the operator registry its delegation contract",
+        operator_registry,
+        &IOperatorRegistry::setDelegationCall { delegation },
+    )?;
+    let grants = [
+        (vault, roles::pauser(), config.pauser, "vault PAUSER_ROLE"),
+        (
+            vault,
+            roles::asset_manager(),
+            config.asset_manager,
+            "vault ASSET_MANAGER_ROLE",
+        ),
+        (
+            vault,
+            roles::rewards_reporter(),
+            config.rewards_reporter,
+            "vault REWARDS_REPORTER_ROLE",
+        ),
+        (
+            vault,
+            roles::delegation_manager(),
+            config.delegation_manager,
+            "vault DELEGATION_MANAGER_ROLE",
+        ),
+        (
+            asset_registry,
+            roles::asset_manager(),
+            config.asset_manager,
+            "registry ASSET_MANAGER_ROLE",
+        ),
+        (
+            operator_registry,
+            roles::operator_manager(),
+            config.operator_manager,
+            "operator registry OPERATOR_MANAGER_ROLE",
+        ),
+        (
+            delegation,
+            roles::delegation_manager(),
+            config.delegation_manager,
+            "delegation DELEGATION_MANAGER_ROLE",
+        ),
+    ];
+    for (contract, role, account, name) in grants {
+        deployer.send(
+            &format!("grant {name} to {account}"),
+            contract,
+            &IRoles::grantRoleCall { role, account },
+        )?;
+    }
+    if !config.fee_bps.is_zero() {
+        deployer.send(
+            "set the protocol fee",
+            vault,
+            &IVault::setFeeCall {
+                feeBps: config.fee_bps,
+            },
+        )?;
+    }
+    if let (Some(lst_config), Some((lst, source))) = (&config.lst, lst) {
+        // Listing needs the asset-manager role on the registry; the deployer
+        // lists on its behalf only when it holds it.
+        if config.asset_manager == me {
+            deployer.send(
+                &format!("list {} in the asset registry", lst_config.symbol),
+                asset_registry,
+                &IAssetRegistry::addAssetCall {
+                    asset: lst,
+                    rateSource: source,
+                    depositCap: lst_config.deposit_cap,
+                    maxStaleness: lst_config.max_staleness,
+                    maxChangeBps: lst_config.max_change_bps,
+                },
+            )?;
+        }
+    }
+    for operator in &config.operators {
+        deployer.send(
+            &format!("allow-list operator {}", operator.operator),
+            operator_registry,
+            &IOperatorRegistry::addOperatorCall {
+                operator: operator.operator,
+                metadataUri: operator.metadata_uri.clone(),
+                slasher: operator.slasher,
+                cap: operator.cap,
+            },
+        )?;
+    }
+    if config.admin != me {
+        for (name, address) in administered {
+            deployer.send(
+                &format!("start the admin transfer of `{name}` to {}", config.admin),
+                address,
+                &IRoles::beginAdminTransferCall {
+                    newAdmin: config.admin,
+                },
+            )?;
+        }
+    }
+
+    Ok(Deployment {
+        token,
+        vault,
+        asset_registry,
+        operator_registry,
+        delegation,
+        withdrawal_queue: config.withdrawal_queue,
+        lst,
+        programs: deployer.programs,
+        steps: deployer.steps,
+    })
+}
+
+/// The state of a deployment in progress.
+struct Deployer<'a, B> {
+    backend: &'a mut B,
+    artifacts: &'a Artifacts,
+    config: &'a Config,
+    programs: Vec<Program>,
+    steps: Vec<Step>,
+}
+
+impl<B: Backend> Deployer<'_, B> {
+    fn program(&mut self, package: &str, constructor_args: Vec<u8>) -> Result<Address> {
+        let program = deploy_program(
+            self.backend,
+            self.config.deployer,
+            self.artifacts.get(package)?,
+            &constructor_args,
+            self.config.cache_programs,
+        )?;
+        let address = program.address;
+        self.programs.push(program);
+        Ok(address)
+    }
+
+    fn send<C: SolCall>(&mut self, what: &str, to: Address, call: &C) -> Result<()> {
+        let tx = transact(self.backend, self.config.deployer, to, U256::ZERO, call)
+            .map_err(|e| anyhow!("{what}: {e}"))?;
+        self.steps.push(Step {
+            what: what.to_string(),
+            tx,
+        });
+        Ok(())
+    }
+
+    fn view<C: SolCall>(&mut self, to: Address, call: &C) -> Result<C::Return> {
+        view(self.backend, to, call).map_err(|e| anyhow!("reading {to}: {e}"))
+    }
+}
+
+/// The code hashes of a deployment's programs, by name (for manifests).
+pub fn code_hashes(deployment: &Deployment) -> Vec<(String, B256)> {
+    deployment
+        .programs
+        .iter()
+        .map(|p| (p.name.clone(), p.code_hash))
+        .collect()
+}
