@@ -17,6 +17,7 @@ use lrt_operator_registry::OperatorRegistry;
 use lrt_rate_source::RateSource;
 use lrt_token::LrtToken;
 use lrt_vault::Vault;
+use lrt_withdrawal_queue::WithdrawalQueue;
 use mock_lst::MockLst;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
@@ -32,6 +33,9 @@ pub const STALENESS: u64 = 86_400;
 pub const MAX_CHANGE_BPS: U256 = uint!(500_U256);
 /// Unbonding delay of the delegation contract.
 pub const UNBONDING_DELAY: u64 = 0;
+/// Withdrawal delay of the queue: zero, because motsu's block time never
+/// moves (tests of the delay set their own).
+pub const WITHDRAWAL_DELAY: u64 = 0;
 
 /// `hundredths` / 100 ETH per token.
 #[must_use]
@@ -48,6 +52,7 @@ pub struct Protocol {
     pub lst: Contract<MockLst>,
     pub operators: Contract<OperatorRegistry>,
     pub delegation: Contract<Delegation>,
+    pub withdrawals: Contract<WithdrawalQueue>,
     /// Holds every role of every contract.
     pub admin: Address,
     pub treasury: Address,
@@ -56,7 +61,8 @@ pub struct Protocol {
     pub slash_recipient: Address,
     /// The contract behind `slash_recipient`.
     pub sink: Contract<EthSink>,
-    /// Stands in for the withdrawal queue until it is deployed.
+    /// The withdrawal queue's address (`withdrawals.address()`), for tests
+    /// that act as the queue towards the vault.
     pub queue: Address,
 }
 
@@ -72,13 +78,15 @@ impl Protocol {
             lst: Contract::new(),
             operators: Contract::new(),
             delegation: Contract::new(),
+            withdrawals: Contract::new(),
             admin: Address::with_last_byte(0xAD),
             treasury: Address::with_last_byte(0x7E),
             slash_recipient: Address::ZERO,
             sink: Contract::new(),
-            queue: Address::with_last_byte(0x0E),
+            queue: Address::ZERO,
         };
         p.slash_recipient = p.sink.address();
+        p.queue = p.withdrawals.address();
         let admin = p.admin;
         p.token.sender(admin).constructor(admin).motsu_unwrap();
         p.registry.sender(admin).constructor(admin).motsu_unwrap();
@@ -104,6 +112,10 @@ impl Protocol {
                 UNBONDING_DELAY,
             )
             .motsu_unwrap();
+        p.withdrawals
+            .sender(admin)
+            .constructor(admin, p.vault.address(), WITHDRAWAL_DELAY)
+            .motsu_unwrap();
         p.vault
             .sender(admin)
             .link(p.delegation.address(), p.queue)
@@ -113,10 +125,12 @@ impl Protocol {
             .set_delegation(p.delegation.address())
             .motsu_unwrap();
 
-        p.token
-            .sender(admin)
-            .grant_role(MINTER_ROLE, p.vault.address())
-            .motsu_unwrap();
+        for minter in [p.vault.address(), p.queue] {
+            p.token
+                .sender(admin)
+                .grant_role(MINTER_ROLE, minter)
+                .motsu_unwrap();
+        }
         for role in [
             ASSET_MANAGER_ROLE,
             PAUSER_ROLE,

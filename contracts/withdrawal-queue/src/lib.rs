@@ -1,0 +1,1055 @@
+//! The withdrawal queue: how lrETH leaves the protocol.
+//!
+//! # Lifecycle of a withdrawal
+//!
+//! 1. **Request.** `requestRedeem(shares, controller, owner, payoutAsset)`
+//!    (ERC-7540 style) moves `shares` of lrETH from `owner` into the queue's
+//!    escrow (spending the caller's allowance when the caller is not the
+//!    owner) and records the request: its controller, the shares, their
+//!    value in ETH at that moment, the payout asset (ETH as
+//!    `0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE`, or an LST the registry
+//!    lists and enables) and the time. The request joins the back of that
+//!    asset's FIFO line and gets an id.
+//! 2. **Pending.** The escrowed shares are still lrETH: rewards and slashes
+//!    move their value like everyone else's. The controller may `cancel` and
+//!    get the shares back (with whatever a slash took from them).
+//! 3. **Finalization.** Once a request is older than the withdrawal delay and
+//!    the vault holds enough of the payout asset idle, anyone may
+//!    `finalize(asset, maxRequests)`: requests of that asset are taken in
+//!    FIFO order, each paying `min(value at request, shares × rate now)`
+//!    converted to the asset at the vault's rate for it. The shares are
+//!    burned and the payout leaves the vault's total assets into a reserve,
+//!    in the same call, so the rate of the remaining holders does not fall,
+//!    and the reserve can no longer be slashed.
+//! 4. **Claim.** `claim(id)` (anyone may push it) or `claimBatch(ids)` pays
+//!    the reserve to the controller; `claimTo(id, receiver)` lets the
+//!    controller send it elsewhere. The vault sends the payout directly, ETH
+//!    with a plain call that forwards the remaining gas; if the receiver
+//!    reverts, the claim reverts and stays claimable.
+//!
+//! # Why the rules are as they are
+//!
+//! - *min(value at request, value at finalization)*: rewards earned while
+//!   a request waits stay with the holders who keep bearing the risk, and a
+//!   slash that lands before finalization reaches the request, so queueing
+//!   is no way out of a known slash. Operators should set the withdrawal
+//!   delay at least as long as the notice a slash gives (a slasher's veto
+//!   window): a request made after a slash is known cannot be finalized
+//!   before the slash lands.
+//! - *One rate per batch*: `finalize` prices a whole batch at the rate it
+//!   finds when it starts. Each finalization pays at most what the burned
+//!   shares are worth, so the rate only rises within the batch and the
+//!   frozen rate never pays a later request more than a fresh one would.
+//! - *Pause*: the vault's `withdrawalsPaused` flag stops new requests and
+//!   finalization, the two steps that price shares and could be abused while
+//!   an incident (a bad rate, a slash being investigated) is handled. Claims
+//!   stay open: a finalized payout is a fixed amount already set aside
+//!   outside total assets; holding it back would protect no one. Cancels
+//!   stay open too: they only hand escrowed shares back.
+//! - *Bounded work*: requesting, cancelling and claiming touch a fixed number
+//!   of slots; finalization is O(1) per request in a batch capped by
+//!   [`MAX_BATCH`] (and the admin's lower cap); no call loops over users.
+//!
+//! The queue never holds ETH: it has no payable entry point and the vault
+//! pays receivers itself. The contracts are built without the SDK's
+//! `reentrant` feature, so a receiver's `receive()` cannot call back into
+//! the queue or the vault while a claim is under way.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "export-abi")), no_std)]
+extern crate alloc;
+
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::{Address, U256, U64, U8};
+use alloy_sol_types::{sol, SolCall};
+use lrt_common::{
+    abi::{encode_error, Word},
+    access::{AccessError, IRoles, Roles, ADMIN_ROLE},
+    constants::{ETH, WAD},
+    external::{call, first_word, static_call, ExternalRevert},
+    interfaces::assetTotalsCall,
+    math::{mul_div, Rounding},
+    shares::to_assets,
+    transfer::{safe_transfer, TokenTransferFailed},
+};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256, StorageU64, StorageU8, StorageVec},
+};
+
+/// Most requests one `finalize` call may process, whatever the admin sets.
+pub const MAX_BATCH: u64 = 100;
+/// Most queue positions a view walks (`nextFinalizable`, `liquidityNeeded`).
+pub const MAX_SCAN: u64 = 1_000;
+/// Longest withdrawal delay the admin may set: 30 days.
+pub const MAX_WITHDRAWAL_DELAY: u64 = 30 * 86_400;
+
+/// Request status: waiting for finalization.
+pub const PENDING: u8 = 1;
+/// Request status: finalized; its payout is reserved in the vault.
+pub const FINALIZED: u8 = 2;
+/// Request status: paid out.
+pub const CLAIMED: u8 = 3;
+/// Request status: cancelled; its shares went back to the controller.
+pub const CANCELLED: u8 = 4;
+
+sol! {
+    /// A request for zero shares.
+    #[derive(Debug)]
+    error ZeroShares();
+    /// An address argument was the zero address.
+    #[derive(Debug)]
+    error InvalidAddress(address account);
+    /// The payout asset is neither ETH nor an LST the registry lists and enables.
+    #[derive(Debug)]
+    error UnsupportedPayoutAsset(address asset);
+    /// The request is worth less (in ETH) than the minimum.
+    #[derive(Debug)]
+    error RequestBelowMinimum(uint256 value, uint256 minimum);
+    /// The request is worth more (in ETH) than the maximum.
+    #[derive(Debug)]
+    error RequestAboveMaximum(uint256 value, uint256 maximum);
+    /// No request has this id.
+    #[derive(Debug)]
+    error UnknownRequest(uint256 request_id);
+    /// The first request in line is younger than the withdrawal delay.
+    #[derive(Debug)]
+    error RequestNotDue(uint256 request_id, uint64 due_at, uint64 now);
+    /// The vault's idle buffer of the asset cannot pay the first request in line.
+    #[derive(Debug)]
+    error InsufficientLiquidity(address asset, uint256 request_id, uint256 idle, uint256 needed);
+    /// The request is still pending: nothing to claim yet.
+    #[derive(Debug)]
+    error RequestNotFinalized(uint256 request_id);
+    /// The request was finalized: it can no longer be cancelled.
+    #[derive(Debug)]
+    error RequestAlreadyFinalized(uint256 request_id);
+    /// The request was paid out already.
+    #[derive(Debug)]
+    error RequestAlreadyClaimed(uint256 request_id);
+    /// The request was cancelled.
+    #[derive(Debug)]
+    error RequestAlreadyCancelled(uint256 request_id);
+    /// Only the request's controller may do this.
+    #[derive(Debug)]
+    error NotController(address caller, address controller);
+    /// The vault's withdrawal pause is on: no new requests or finalizations.
+    #[derive(Debug)]
+    error WithdrawalsPaused();
+    /// A batch of zero requests.
+    #[derive(Debug)]
+    error BatchSizeZero();
+    /// No request of the asset is waiting.
+    #[derive(Debug)]
+    error NothingToFinalize(address asset);
+    /// The withdrawal delay exceeds `MAX_WITHDRAWAL_DELAY`.
+    #[derive(Debug)]
+    error DelayTooLong(uint64 delay, uint64 max);
+    /// The minimum request exceeds the maximum.
+    #[derive(Debug)]
+    error InvalidRequestLimits(uint256 min_value, uint256 max_value);
+    /// The batch cap is zero or above `MAX_BATCH`.
+    #[derive(Debug)]
+    error InvalidBatchCap(uint64 cap, uint64 max);
+    /// A result did not fit in 256 bits.
+    #[derive(Debug)]
+    error MathOverflow();
+
+    /// ERC-7540's request event: `sender` moved `shares` of `owner` into
+    /// escrow for `controller` as request `request_id`.
+    #[derive(Debug)]
+    event RedeemRequest(address indexed controller, address indexed owner, uint256 indexed request_id, address sender, uint256 shares);
+    /// Request `request_id` joined the line of `payout_asset`, worth `value`
+    /// ETH at `requested_at`.
+    #[derive(Debug)]
+    event RedeemQueued(uint256 indexed request_id, address indexed payout_asset, uint256 value, uint64 requested_at);
+    /// Request `request_id` was finalized: its `shares` were burned and
+    /// `amount` of `asset` (worth `value` ETH) reserved for `controller`,
+    /// priced at `share_rate` ETH per lrETH and `asset_rate` ETH per unit.
+    #[derive(Debug)]
+    event RedeemFinalized(uint256 indexed request_id, address indexed controller, address indexed asset, uint256 shares, uint256 value, uint256 amount, uint256 share_rate, uint256 asset_rate);
+    /// Request `request_id` of `controller` paid `amount` of `asset` to `receiver`.
+    #[derive(Debug)]
+    event RedeemClaimed(uint256 indexed request_id, address indexed controller, address indexed receiver, address asset, uint256 amount);
+    /// Request `request_id` was cancelled and its `shares` returned to `controller`.
+    #[derive(Debug)]
+    event RedeemCancelled(uint256 indexed request_id, address indexed controller, uint256 shares);
+    /// The withdrawal delay changed.
+    #[derive(Debug)]
+    event WithdrawalDelaySet(uint64 delay);
+    /// The bounds on a request's ETH value changed.
+    #[derive(Debug)]
+    event RequestLimitsSet(uint256 min_value, uint256 max_value);
+    /// The most requests one finalization processes changed.
+    #[derive(Debug)]
+    event BatchCapSet(uint64 cap);
+}
+
+/// The calls the queue makes, encoded through the compact path.
+mod calls {
+    alloy_sol_types::sol! {
+        function share() external view returns (address);
+        function registry() external view returns (address);
+        function withdrawalsPaused() external view returns (bool);
+        function convertToAssets(uint256 shares) external view returns (uint256);
+        function totalAssets() external view returns (uint256);
+        function syncAssetRate(address asset) external returns (uint256);
+        function reserveWithdrawal(address asset, uint256 amount) external;
+        function payWithdrawal(address asset, address to, uint256 amount) external;
+        function totalSupply() external view returns (uint256);
+        function escrowFrom(address owner, address spender, uint256 amount) external;
+        function burn(address from, uint256 amount) external;
+        function assetConfig(address asset) external view returns (bool listed, bool enabled);
+    }
+}
+
+lrt_common::errors! {
+    /// Why a queue call failed.
+    pub enum Error {
+        /// See [`ZeroShares`].
+        ZeroShares(ZeroShares {}),
+        /// See [`InvalidAddress`].
+        InvalidAddress(InvalidAddress { account }),
+        /// See [`UnsupportedPayoutAsset`].
+        UnsupportedPayoutAsset(UnsupportedPayoutAsset { asset }),
+        /// See [`RequestBelowMinimum`].
+        RequestBelowMinimum(RequestBelowMinimum { value, minimum }),
+        /// See [`RequestAboveMaximum`].
+        RequestAboveMaximum(RequestAboveMaximum { value, maximum }),
+        /// See [`UnknownRequest`].
+        UnknownRequest(UnknownRequest { request_id }),
+        /// See [`RequestNotDue`].
+        RequestNotDue(RequestNotDue { request_id, due_at, now }),
+        /// See [`InsufficientLiquidity`].
+        InsufficientLiquidity(InsufficientLiquidity { asset, request_id, idle, needed }),
+        /// See [`RequestNotFinalized`].
+        RequestNotFinalized(RequestNotFinalized { request_id }),
+        /// See [`RequestAlreadyFinalized`].
+        RequestAlreadyFinalized(RequestAlreadyFinalized { request_id }),
+        /// See [`RequestAlreadyClaimed`].
+        RequestAlreadyClaimed(RequestAlreadyClaimed { request_id }),
+        /// See [`RequestAlreadyCancelled`].
+        RequestAlreadyCancelled(RequestAlreadyCancelled { request_id }),
+        /// See [`NotController`].
+        NotController(NotController { caller, controller }),
+        /// See [`WithdrawalsPaused`].
+        WithdrawalsPaused(WithdrawalsPaused {}),
+        /// See [`BatchSizeZero`].
+        BatchSizeZero(BatchSizeZero {}),
+        /// See [`NothingToFinalize`].
+        NothingToFinalize(NothingToFinalize { asset }),
+        /// See [`DelayTooLong`].
+        DelayTooLong(DelayTooLong { delay, max }),
+        /// See [`InvalidRequestLimits`].
+        InvalidRequestLimits(InvalidRequestLimits { min_value, max_value }),
+        /// See [`InvalidBatchCap`].
+        InvalidBatchCap(InvalidBatchCap { cap, max }),
+        /// See [`MathOverflow`].
+        MathOverflow(MathOverflow {}),
+        /// Returning escrowed shares failed.
+        TransferFailed(TokenTransferFailed { token }),
+    }
+    nested {
+        /// An access-control failure.
+        Access(AccessError),
+        /// A call to the vault, the token or the registry reverted; its
+        /// revert data is passed on unchanged (the token's
+        /// `ERC20InsufficientAllowance` / `ERC20InsufficientBalance` on a
+        /// request, the registry's `StaleRate` on an LST finalization, the
+        /// vault's `EthTransferFailed` on a claim).
+        External(ExternalRevert),
+    }
+}
+
+fn overflow() -> Error {
+    MathOverflow {}.into()
+}
+
+/// Word `i` of return data (zero past its end).
+fn word(data: &[u8], i: usize) -> U256 {
+    first_word(data.get(32 * i..).unwrap_or_default())
+}
+
+/// One withdrawal request. The first three fields share a slot.
+#[storage]
+pub struct Request {
+    /// Who may cancel it and is paid by it.
+    controller: StorageAddress,
+    /// When it was made.
+    requested_at: StorageU64,
+    /// [`PENDING`], [`FINALIZED`], [`CLAIMED`] or [`CANCELLED`].
+    status: StorageU8,
+    /// ETH or the LST it pays out in.
+    asset: StorageAddress,
+    /// lrETH escrowed (burned at finalization).
+    shares: StorageU256,
+    /// What the shares were worth in ETH when requested: the most it pays.
+    value: StorageU256,
+    /// Units of `asset` reserved for it at finalization.
+    amount: StorageU256,
+}
+
+/// The FIFO line of one payout asset.
+#[storage]
+pub struct Line {
+    /// Request ids in arrival order.
+    ids: StorageVec<StorageU64>,
+    /// Position in `ids` of the first request not yet processed.
+    head: StorageU64,
+    /// Requests still pending.
+    pending_count: StorageU64,
+    /// Σ shares of pending requests.
+    pending_shares: StorageU256,
+    /// Σ request-time ETH value of pending requests.
+    pending_value: StorageU256,
+}
+
+/// A request's fields as the logic reads them.
+struct Loaded {
+    controller: Address,
+    asset: Address,
+    shares: U256,
+    value: U256,
+    requested_at: u64,
+    status: u8,
+    amount: U256,
+}
+
+/// Prices of one finalization batch.
+struct Prices {
+    /// The vault's total assets and the lrETH supply when the batch started.
+    total: U256,
+    supply: U256,
+    /// ETH per unit of the payout asset (1e18 for ETH).
+    asset_rate: U256,
+}
+
+impl Prices {
+    /// What a request for `shares` worth `value` at request time pays now:
+    /// `(value in ETH, amount in asset units)`, both rounded down.
+    fn payout(&self, shares: U256, value: U256, asset: Address) -> Result<(U256, U256), Error> {
+        let now =
+            to_assets(shares, self.total, self.supply, Rounding::Down).ok_or_else(overflow)?;
+        let value = value.min(now);
+        let amount = if asset == ETH {
+            value
+        } else {
+            mul_div(value, WAD, self.asset_rate, Rounding::Down).ok_or_else(overflow)?
+        };
+        Ok((value, amount))
+    }
+}
+
+/// The queue's storage.
+#[entrypoint]
+#[storage]
+pub struct WithdrawalQueue {
+    /// Admin (sets the delay, limits and batch cap).
+    roles: Roles,
+    /// The vault: books, idle buffer, reserve and pause flag.
+    vault: StorageAddress,
+    /// lrETH.
+    token: StorageAddress,
+    /// The asset registry: which LSTs may be payout assets.
+    registry: StorageAddress,
+    /// Seconds a request waits before it may be finalized.
+    withdrawal_delay: StorageU64,
+    /// Most requests one finalization processes (≤ `MAX_BATCH`).
+    batch_cap: StorageU64,
+    /// Smallest request, in ETH value at request time.
+    min_value: StorageU256,
+    /// Largest request, in ETH value at request time.
+    max_value: StorageU256,
+    /// Every request; the id is the index.
+    requests: StorageVec<Request>,
+    /// Payout asset → its FIFO line.
+    lines: StorageMap<Address, Line>,
+    /// Controller → ids of its requests, oldest first.
+    controllers: StorageMap<Address, StorageVec<StorageU64>>,
+}
+
+#[public]
+#[implements(IRoles)]
+impl WithdrawalQueue {
+    /// Links the queue to `vault` (and through it to lrETH and the asset
+    /// registry, so the three cannot disagree) and sets the admin and the
+    /// withdrawal delay. Requests start unbounded in size; the batch cap
+    /// starts at `MAX_BATCH`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`], [`Error::DelayTooLong`]; the vault's.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        vault: Address,
+        withdrawal_delay: u64,
+    ) -> Result<(), Error> {
+        if vault.is_zero() {
+            return Err(InvalidAddress { account: vault }.into());
+        }
+        check_delay(withdrawal_delay)?;
+        self.roles.init(admin)?;
+        let token =
+            Address::from_word(word(&static_call(vault, &calls::shareCall::SELECTOR)?, 0).into());
+        let registry = Address::from_word(
+            word(&static_call(vault, &calls::registryCall::SELECTOR)?, 0).into(),
+        );
+        self.vault.set(vault);
+        self.token.set(token);
+        self.registry.set(registry);
+        self.withdrawal_delay.set(U64::from(withdrawal_delay));
+        self.batch_cap.set(U64::from(MAX_BATCH));
+        self.max_value.set(U256::MAX);
+        Ok(())
+    }
+
+    // ----- Requests -----
+
+    /// Moves `shares` of `owner`'s lrETH into escrow and queues a request,
+    /// controlled by `controller`, to be paid in `payout_asset` (ETH as
+    /// `0xEeee…EEeE`, or an LST the registry lists and enables). When the
+    /// caller is not `owner`, it spends the caller's allowance from `owner`.
+    /// Returns the request id.
+    ///
+    /// # Errors
+    /// [`Error::WithdrawalsPaused`], [`Error::ZeroShares`],
+    /// [`Error::InvalidAddress`] (zero controller),
+    /// [`Error::UnsupportedPayoutAsset`], [`Error::RequestBelowMinimum`],
+    /// [`Error::RequestAboveMaximum`]; the token's
+    /// `ERC20InsufficientAllowance` and `ERC20InsufficientBalance`.
+    ///
+    /// # Events
+    /// `RedeemRequest`, `RedeemQueued`, and the token's `Transfer`.
+    pub fn request_redeem(
+        &mut self,
+        shares: U256,
+        controller: Address,
+        owner: Address,
+        payout_asset: Address,
+    ) -> Result<U256, Error> {
+        self.check_not_paused()?;
+        if shares.is_zero() {
+            return Err(ZeroShares {}.into());
+        }
+        if controller.is_zero() {
+            return Err(InvalidAddress {
+                account: controller,
+            }
+            .into());
+        }
+        if payout_asset != ETH {
+            let calldata = encode_error(calls::assetConfigCall::SELECTOR, &[payout_asset.word()]);
+            let config = static_call(self.registry.get(), &calldata)?;
+            if word(&config, 0).is_zero() || word(&config, 1).is_zero() {
+                return Err(UnsupportedPayoutAsset {
+                    asset: payout_asset,
+                }
+                .into());
+            }
+        }
+        let calldata = encode_error(calls::convertToAssetsCall::SELECTOR, &[shares.word()]);
+        let value = first_word(&static_call(self.vault.get(), &calldata)?);
+        let minimum = self.min_value.get();
+        if value < minimum {
+            return Err(RequestBelowMinimum { value, minimum }.into());
+        }
+        let maximum = self.max_value.get();
+        if value > maximum {
+            return Err(RequestAboveMaximum { value, maximum }.into());
+        }
+
+        let sender = self.vm().msg_sender();
+        let calldata = encode_error(
+            calls::escrowFromCall::SELECTOR,
+            &[owner.word(), sender.word(), shares.word()],
+        );
+        call(self.token.get(), U256::ZERO, &calldata)?;
+
+        let line = self.lines.getter(payout_asset);
+        let pending_shares = line.pending_shares.get().checked_add(shares);
+        let pending_value = line.pending_value.get().checked_add(value);
+        let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
+            return Err(overflow());
+        };
+        let id = self.requests.len() as u64;
+        let now = self.vm().block_timestamp();
+        let mut request = self.requests.grow();
+        request.controller.set(controller);
+        request.requested_at.set(U64::from(now));
+        request.status.set(U8::from(PENDING));
+        request.asset.set(payout_asset);
+        request.shares.set(shares);
+        request.value.set(value);
+
+        let mut line = self.lines.setter(payout_asset);
+        line.ids.push(U64::from(id));
+        let count = line.pending_count.get() + U64::from(1);
+        line.pending_count.set(count);
+        line.pending_shares.set(pending_shares);
+        line.pending_value.set(pending_value);
+        self.controllers.setter(controller).push(U64::from(id));
+
+        let id = U256::from(id);
+        lrt_common::emit!(self.vm(), RedeemRequest { controller: controller, owner: owner, request_id: id; sender: sender, shares: shares });
+        lrt_common::emit!(self.vm(), RedeemQueued { request_id: id, payout_asset: payout_asset; value: value, requested_at: now });
+        Ok(id)
+    }
+
+    /// Finalizes up to `max_requests` (and at most the batch cap) requests
+    /// of `asset`, oldest first. Anyone may call it. Stops at the first
+    /// request younger than the withdrawal delay or that the vault's idle
+    /// buffer of `asset` cannot pay; skips cancelled ones. Each request pays
+    /// `min(value at request, shares × rate now)` in `asset` at the vault's
+    /// rate for it (refreshed from the registry first for an LST, so a bad
+    /// LST rate blocks only that asset's line). Burns the requests' shares
+    /// and moves their payouts into the vault's reserve. Returns the number
+    /// of requests finalized.
+    ///
+    /// # Errors
+    /// [`Error::BatchSizeZero`], [`Error::WithdrawalsPaused`],
+    /// [`Error::NothingToFinalize`]; when not a single position of the line
+    /// could be processed, why: [`Error::RequestNotDue`] or
+    /// [`Error::InsufficientLiquidity`]; the registry's rate errors for an
+    /// LST; [`Error::MathOverflow`].
+    ///
+    /// # Events
+    /// `RedeemFinalized` per request; the token's `Transfer` (burn), the
+    /// vault's `WithdrawalReserved`.
+    pub fn finalize(&mut self, asset: Address, max_requests: U256) -> Result<U256, Error> {
+        if max_requests.is_zero() {
+            return Err(BatchSizeZero {}.into());
+        }
+        self.check_not_paused()?;
+        let line = self.lines.getter(asset);
+        let (mut head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
+        if head == len {
+            return Err(NothingToFinalize { asset }.into());
+        }
+        let limit = max_requests
+            .saturating_to::<u64>()
+            .min(self.batch_cap.get().to::<u64>());
+        let vault = self.vault.get();
+        if asset != ETH {
+            let calldata = encode_error(calls::syncAssetRateCall::SELECTOR, &[asset.word()]);
+            call(vault, U256::ZERO, &calldata)?;
+        }
+        let (mut idle, prices) = self.prices(asset)?;
+        let share_rate =
+            to_assets(WAD, prices.total, prices.supply, Rounding::Down).ok_or_else(overflow)?;
+        let now = self.vm().block_timestamp();
+        let delay = self.withdrawal_delay.get().to::<u64>();
+
+        let start = head;
+        let (mut count, mut shares_out, mut value_out, mut amount_out) =
+            (0u64, U256::ZERO, U256::ZERO, U256::ZERO);
+        let mut stop = None;
+        while head < len && head - start < limit {
+            let id = self.line_id(asset, head);
+            let request = self.read_request(id);
+            if request.status != PENDING {
+                // Cancelled: nothing to pay, its totals left the line then.
+                head += 1;
+                continue;
+            }
+            let due_at = request.requested_at.saturating_add(delay);
+            let request_id = U256::from(id);
+            if now < due_at {
+                stop = Some(Error::from(RequestNotDue {
+                    request_id,
+                    due_at,
+                    now,
+                }));
+                break;
+            }
+            let (value, amount) = prices.payout(request.shares, request.value, asset)?;
+            if amount > idle {
+                stop = Some(Error::from(InsufficientLiquidity {
+                    asset,
+                    request_id,
+                    idle,
+                    needed: amount,
+                }));
+                break;
+            }
+            idle -= amount;
+            // Sums of values the line's totals already hold, and of payouts
+            // below the vault's idle buffer: none can overflow.
+            shares_out += request.shares;
+            value_out += request.value;
+            amount_out += amount;
+            count += 1;
+            head += 1;
+            if let Some(mut stored) = self.requests.setter(id) {
+                stored.status.set(U8::from(FINALIZED));
+                stored.amount.set(amount);
+            }
+            lrt_common::emit!(self.vm(), RedeemFinalized {
+                request_id: request_id, controller: request.controller, asset: asset;
+                shares: request.shares, value: value, amount: amount,
+                share_rate: share_rate, asset_rate: prices.asset_rate
+            });
+        }
+        if head == start {
+            if let Some(reason) = stop {
+                return Err(reason);
+            }
+        }
+
+        let mut line = self.lines.setter(asset);
+        line.head.set(U64::from(head));
+        let pending_count = line.pending_count.get() - U64::from(count);
+        line.pending_count.set(pending_count);
+        let pending_shares = line.pending_shares.get() - shares_out;
+        line.pending_shares.set(pending_shares);
+        let pending_value = line.pending_value.get() - value_out;
+        line.pending_value.set(pending_value);
+        if !shares_out.is_zero() {
+            let this = self.vm().contract_address();
+            let calldata =
+                encode_error(calls::burnCall::SELECTOR, &[this.word(), shares_out.word()]);
+            call(self.token.get(), U256::ZERO, &calldata)?;
+        }
+        if count != 0 {
+            let calldata = encode_error(
+                calls::reserveWithdrawalCall::SELECTOR,
+                &[asset.word(), amount_out.word()],
+            );
+            call(vault, U256::ZERO, &calldata)?;
+        }
+        Ok(U256::from(count))
+    }
+
+    // ----- Claims and cancellations -----
+
+    /// Pays finalized request `request_id` to its controller. Anyone may
+    /// call it (a relayer or keeper can push payouts; they only ever reach
+    /// the controller). Returns the amount paid, in the request's payout
+    /// asset.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRequest`], [`Error::RequestNotFinalized`],
+    /// [`Error::RequestAlreadyClaimed`], [`Error::RequestAlreadyCancelled`];
+    /// the vault's `EthTransferFailed` / `TokenTransferFailed` when the
+    /// payment fails (the request stays claimable).
+    ///
+    /// # Events
+    /// `RedeemClaimed`, and the vault's `WithdrawalPaid`.
+    pub fn claim(&mut self, request_id: U256) -> Result<U256, Error> {
+        self.claim_one(request_id, None)
+    }
+
+    /// Pays finalized request `request_id` to `receiver`. The controller
+    /// only: a controller that cannot take the payout itself (a contract
+    /// without `receive()`) names where it goes.
+    ///
+    /// # Errors
+    /// As [`Self::claim`]; [`Error::NotController`],
+    /// [`Error::InvalidAddress`] (zero receiver).
+    ///
+    /// # Events
+    /// As [`Self::claim`].
+    pub fn claim_to(&mut self, request_id: U256, receiver: Address) -> Result<U256, Error> {
+        if receiver.is_zero() {
+            return Err(InvalidAddress { account: receiver }.into());
+        }
+        self.claim_one(request_id, Some(receiver))
+    }
+
+    /// Claims every request of `request_ids` for its controller, all or
+    /// nothing. Returns the sum of the amounts paid (in each request's own
+    /// payout asset).
+    ///
+    /// # Errors
+    /// [`Error::BatchSizeZero`]; as [`Self::claim`] for any id.
+    ///
+    /// # Events
+    /// As [`Self::claim`], per request.
+    pub fn claim_batch(&mut self, request_ids: Vec<U256>) -> Result<U256, Error> {
+        if request_ids.is_empty() {
+            return Err(BatchSizeZero {}.into());
+        }
+        let mut total = U256::ZERO;
+        for id in request_ids {
+            let paid = self.claim_one(id, None)?;
+            total = total.checked_add(paid).ok_or_else(overflow)?;
+        }
+        Ok(total)
+    }
+
+    /// Cancels pending request `request_id` and returns its escrowed shares
+    /// to the controller, who alone may cancel. The shares carry whatever
+    /// happened to the rate meanwhile, a slash included. Allowed while
+    /// withdrawals are paused: it only hands shares back.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRequest`], [`Error::NotController`],
+    /// [`Error::RequestAlreadyFinalized`], [`Error::RequestAlreadyClaimed`],
+    /// [`Error::RequestAlreadyCancelled`].
+    ///
+    /// # Events
+    /// `RedeemCancelled`, and the token's `Transfer`.
+    pub fn cancel(&mut self, request_id: U256) -> Result<(), Error> {
+        let (id, request) = self.existing(request_id)?;
+        let caller = self.vm().msg_sender();
+        if caller != request.controller {
+            return Err(NotController {
+                caller,
+                controller: request.controller,
+            }
+            .into());
+        }
+        match request.status {
+            PENDING => {}
+            FINALIZED => return Err(RequestAlreadyFinalized { request_id }.into()),
+            CLAIMED => return Err(RequestAlreadyClaimed { request_id }.into()),
+            _ => return Err(RequestAlreadyCancelled { request_id }.into()),
+        }
+        if let Some(mut stored) = self.requests.setter(id) {
+            stored.status.set(U8::from(CANCELLED));
+        }
+        // The line's totals include this request's.
+        let mut line = self.lines.setter(request.asset);
+        let pending_count = line.pending_count.get() - U64::from(1);
+        line.pending_count.set(pending_count);
+        let pending_shares = line.pending_shares.get() - request.shares;
+        line.pending_shares.set(pending_shares);
+        let pending_value = line.pending_value.get() - request.value;
+        line.pending_value.set(pending_value);
+        safe_transfer(
+            self.vm(),
+            self.token.get(),
+            request.controller,
+            request.shares,
+        )?;
+        lrt_common::emit!(self.vm(), RedeemCancelled { request_id: request_id, controller: request.controller; shares: request.shares });
+        Ok(())
+    }
+
+    // ----- Configuration -----
+
+    /// Sets the withdrawal delay (at most `MAX_WITHDRAWAL_DELAY`). Admin
+    /// only. It applies to every request not yet finalized, which keeps due
+    /// times in FIFO order.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::DelayTooLong`].
+    ///
+    /// # Events
+    /// `WithdrawalDelaySet`.
+    pub fn set_withdrawal_delay(&mut self, delay: u64) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        check_delay(delay)?;
+        self.withdrawal_delay.set(U64::from(delay));
+        lrt_common::emit!(self.vm(), WithdrawalDelaySet { ; delay: delay });
+        Ok(())
+    }
+
+    /// Sets the smallest and largest request, in ETH value at request time.
+    /// Admin only. The minimum keeps dust requests from clogging the lines.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::InvalidRequestLimits`].
+    ///
+    /// # Events
+    /// `RequestLimitsSet`.
+    pub fn set_request_limits(&mut self, min_value: U256, max_value: U256) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        if min_value > max_value {
+            return Err(InvalidRequestLimits {
+                min_value,
+                max_value,
+            }
+            .into());
+        }
+        self.min_value.set(min_value);
+        self.max_value.set(max_value);
+        lrt_common::emit!(self.vm(), RequestLimitsSet { ; min_value: min_value, max_value: max_value });
+        Ok(())
+    }
+
+    /// Sets the most requests one finalization processes (1 to
+    /// `MAX_BATCH`). Admin only.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::InvalidBatchCap`].
+    ///
+    /// # Events
+    /// `BatchCapSet`.
+    pub fn set_batch_cap(&mut self, cap: u64) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        if cap == 0 || cap > MAX_BATCH {
+            return Err(InvalidBatchCap {
+                cap,
+                max: MAX_BATCH,
+            }
+            .into());
+        }
+        self.batch_cap.set(U64::from(cap));
+        lrt_common::emit!(self.vm(), BatchCapSet { ; cap: cap });
+        Ok(())
+    }
+
+    // ----- Views -----
+
+    /// ERC-7540: the shares of request `request_id` still pending, if
+    /// `controller` controls it (zero otherwise).
+    pub fn pending_redeem_request(&self, request_id: U256, controller: Address) -> U256 {
+        self.shares_in(request_id, controller, PENDING)
+    }
+
+    /// ERC-7540: the shares of request `request_id` finalized and not yet
+    /// claimed, if `controller` controls it (zero otherwise).
+    pub fn claimable_redeem_request(&self, request_id: U256, controller: Address) -> U256 {
+        self.shares_in(request_id, controller, FINALIZED)
+    }
+
+    /// Request `request_id`: controller, payout asset, shares, ETH value at
+    /// request, request time, status (1 pending, 2 finalized, 3 claimed,
+    /// 4 cancelled) and the amount reserved (zero before finalization).
+    ///
+    /// # Errors
+    /// [`Error::UnknownRequest`].
+    #[allow(clippy::type_complexity)]
+    pub fn get_request(
+        &self,
+        request_id: U256,
+    ) -> Result<(Address, Address, U256, U256, u64, u8, U256), Error> {
+        let (_, r) = self.existing(request_id)?;
+        Ok((
+            r.controller,
+            r.asset,
+            r.shares,
+            r.value,
+            r.requested_at,
+            r.status,
+            r.amount,
+        ))
+    }
+
+    /// How many requests `controller` made, and the ids of up to `limit` of
+    /// them from position `offset`, oldest first.
+    pub fn requests_of(&self, controller: Address, offset: U256, limit: U256) -> (U256, Vec<U256>) {
+        let ids = self.controllers.getter(controller);
+        let total = ids.len() as u64;
+        let start = offset.saturating_to::<u64>().min(total);
+        let end = start
+            .saturating_add(limit.saturating_to::<u64>())
+            .min(total);
+        let page = (start..end)
+            .map(|i| U256::from(ids.get(i).unwrap_or_default()))
+            .collect();
+        (U256::from(total), page)
+    }
+
+    /// The line of `asset`: requests ever queued, position of the next one
+    /// to process, and the count, shares and request-time ETH value of those
+    /// still pending.
+    pub fn queue_state(&self, asset: Address) -> (U256, U256, U256, U256, U256) {
+        let line = self.lines.getter(asset);
+        (
+            U256::from(line.ids.len()),
+            U256::from(line.head.get()),
+            U256::from(line.pending_count.get()),
+            line.pending_shares.get(),
+            line.pending_value.get(),
+        )
+    }
+
+    /// The next request of `asset` a finalization would take (cancelled
+    /// ones skipped, looking at most `MAX_SCAN` positions ahead): whether
+    /// there is one, its id and when it is due.
+    pub fn next_finalizable(&self, asset: Address) -> (bool, U256, u64) {
+        let line = self.lines.getter(asset);
+        let (head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
+        let delay = self.withdrawal_delay.get().to::<u64>();
+        for position in head..len.min(head.saturating_add(MAX_SCAN)) {
+            let id = self.line_id(asset, position);
+            let request = self.read_request(id);
+            if request.status == PENDING {
+                let due_at = request.requested_at.saturating_add(delay);
+                return (true, U256::from(id), due_at);
+            }
+        }
+        (false, U256::ZERO, 0)
+    }
+
+    /// An estimate of the liquidity needed to finalize the next `count`
+    /// pending requests of `asset` (due or not, at most `MAX_SCAN` positions
+    /// ahead), at the vault's current rates: the amount of `asset` they would
+    /// take, the vault's idle buffer of it, and how many requests were
+    /// counted. The LST rate is the vault's last synced one.
+    ///
+    /// # Errors
+    /// The vault's and the token's; [`Error::MathOverflow`] (an LST the
+    /// vault has never priced).
+    pub fn liquidity_needed(
+        &self,
+        asset: Address,
+        count: U256,
+    ) -> Result<(U256, U256, U256), Error> {
+        let (idle, prices) = self.prices(asset)?;
+        let line = self.lines.getter(asset);
+        let (head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
+        let wanted = count.saturating_to::<u64>();
+        let (mut needed, mut counted) = (U256::ZERO, 0u64);
+        for position in head..len.min(head.saturating_add(MAX_SCAN)) {
+            if counted == wanted {
+                break;
+            }
+            let request = self.read_request(self.line_id(asset, position));
+            if request.status == PENDING {
+                let (_, amount) = prices.payout(request.shares, request.value, asset)?;
+                needed = needed.checked_add(amount).ok_or_else(overflow)?;
+                counted += 1;
+            }
+        }
+        Ok((needed, idle, U256::from(counted)))
+    }
+
+    /// The vault, lrETH, the registry, the withdrawal delay, the bounds on a
+    /// request's ETH value and the batch cap.
+    pub fn config(&self) -> (Address, Address, Address, u64, U256, U256, u64) {
+        (
+            self.vault.get(),
+            self.token.get(),
+            self.registry.get(),
+            self.withdrawal_delay.get().to::<u64>(),
+            self.min_value.get(),
+            self.max_value.get(),
+            self.batch_cap.get().to::<u64>(),
+        )
+    }
+
+    /// How many requests exist (ids are `0..requestCount`).
+    pub fn request_count(&self) -> U256 {
+        U256::from(self.requests.len())
+    }
+}
+
+impl WithdrawalQueue {
+    fn check_not_paused(&self) -> Result<(), Error> {
+        let paused = static_call(self.vault.get(), &calls::withdrawalsPausedCall::SELECTOR)?;
+        if !first_word(&paused).is_zero() {
+            return Err(WithdrawalsPaused {}.into());
+        }
+        Ok(())
+    }
+
+    /// The vault's idle buffer of `asset` and the prices a batch pays at.
+    fn prices(&self, asset: Address) -> Result<(U256, Prices), Error> {
+        let vault = self.vault.get();
+        let calldata = encode_error(assetTotalsCall::SELECTOR, &[asset.word()]);
+        let totals = static_call(vault, &calldata)?;
+        let total = first_word(&static_call(vault, &calls::totalAssetsCall::SELECTOR)?);
+        let supply = first_word(&static_call(
+            self.token.get(),
+            &calls::totalSupplyCall::SELECTOR,
+        )?);
+        let prices = Prices {
+            total,
+            supply,
+            asset_rate: word(&totals, 2),
+        };
+        Ok((word(&totals, 0), prices))
+    }
+
+    /// The id at `position` of `asset`'s line (in range by the callers).
+    fn line_id(&self, asset: Address, position: u64) -> u64 {
+        let line = self.lines.getter(asset);
+        line.ids.get(position).unwrap_or_default().to::<u64>()
+    }
+
+    /// Request `id` (in range by the callers).
+    fn read_request(&self, id: u64) -> Loaded {
+        let Some(r) = self.requests.get(id) else {
+            return Loaded {
+                controller: Address::ZERO,
+                asset: Address::ZERO,
+                shares: U256::ZERO,
+                value: U256::ZERO,
+                requested_at: 0,
+                status: 0,
+                amount: U256::ZERO,
+            };
+        };
+        Loaded {
+            controller: r.controller.get(),
+            asset: r.asset.get(),
+            shares: r.shares.get(),
+            value: r.value.get(),
+            requested_at: r.requested_at.get().to::<u64>(),
+            status: r.status.get().to::<u8>(),
+            amount: r.amount.get(),
+        }
+    }
+
+    /// Request `request_id`, or [`Error::UnknownRequest`].
+    fn existing(&self, request_id: U256) -> Result<(u64, Loaded), Error> {
+        let id = request_id.saturating_to::<u64>();
+        if request_id >= U256::from(self.requests.len()) {
+            return Err(UnknownRequest { request_id }.into());
+        }
+        Ok((id, self.read_request(id)))
+    }
+
+    fn shares_in(&self, request_id: U256, controller: Address, status: u8) -> U256 {
+        match self.existing(request_id) {
+            Ok((_, r)) if r.controller == controller && r.status == status => r.shares,
+            _ => U256::ZERO,
+        }
+    }
+
+    /// Marks a finalized request claimed and has the vault pay it to
+    /// `receiver` (its controller when `None`; naming another is the
+    /// controller's alone).
+    fn claim_one(&mut self, request_id: U256, receiver: Option<Address>) -> Result<U256, Error> {
+        let (id, request) = self.existing(request_id)?;
+        let receiver = match receiver {
+            None => request.controller,
+            Some(receiver) => {
+                let caller = self.vm().msg_sender();
+                if caller != request.controller {
+                    return Err(NotController {
+                        caller,
+                        controller: request.controller,
+                    }
+                    .into());
+                }
+                receiver
+            }
+        };
+        match request.status {
+            FINALIZED => {}
+            PENDING => return Err(RequestNotFinalized { request_id }.into()),
+            CLAIMED => return Err(RequestAlreadyClaimed { request_id }.into()),
+            _ => return Err(RequestAlreadyCancelled { request_id }.into()),
+        }
+        if let Some(mut stored) = self.requests.setter(id) {
+            stored.status.set(U8::from(CLAIMED));
+        }
+        let calldata = encode_error(
+            calls::payWithdrawalCall::SELECTOR,
+            &[request.asset.word(), receiver.word(), request.amount.word()],
+        );
+        call(self.vault.get(), U256::ZERO, &calldata)?;
+        lrt_common::emit!(self.vm(), RedeemClaimed {
+            request_id: request_id, controller: request.controller, receiver: receiver;
+            asset: request.asset, amount: request.amount
+        });
+        Ok(request.amount)
+    }
+}
+
+fn check_delay(delay: u64) -> Result<(), Error> {
+    if delay > MAX_WITHDRAWAL_DELAY {
+        return Err(DelayTooLong {
+            delay,
+            max: MAX_WITHDRAWAL_DELAY,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+lrt_common::public_roles!(WithdrawalQueue, roles);
