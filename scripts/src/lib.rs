@@ -20,10 +20,12 @@
 //! - [`programs`]: one program's build, deployment, activation, caching and
 //!   construction.
 //! - [`protocol`]: the whole protocol, deployed and wired from a [`Config`].
+//! - [`gas`]: the gas of each user operation, uncached and cached.
 
 pub mod abi;
 pub mod backend;
 pub mod client;
+pub mod gas;
 pub mod programs;
 pub mod protocol;
 
