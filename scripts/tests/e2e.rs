@@ -3,11 +3,13 @@
 
 use std::sync::OnceLock;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolEvent};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
-    abi::{ARB_WASM, ARB_WASM_CACHE},
-    deploy_protocol, view, Artifacts, Config, Deployment, QUEUE_PLACEHOLDER,
+    abi::{IDelegation, IErc20, IMockLst, ARB_WASM, ARB_WASM_CACHE, ETH},
+    deploy_protocol, simulate, transact, view, Artifacts, Config, Deployment, Mined, TxError,
+    ETHER, QUEUE_PLACEHOLDER,
 };
 use devnode::{Devnode, DevnodeConfig};
 
@@ -125,4 +127,453 @@ fn deployment_is_activated_and_wired() {
     .unwrap();
     assert_eq!(rate.rate, config.lst.as_ref().unwrap().rate);
     assert!(rate.enabled);
+}
+
+/// Virtual shares (and wei) the vault adds to supply and total assets
+/// against the first-depositor inflation attack (README, "Accounting").
+const VIRTUAL: u64 = 1_000;
+
+/// A deployed protocol and the accounts that use it.
+struct Env {
+    node: Devnode,
+    d: Deployment,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+    slasher: Address,
+}
+
+impl Env {
+    fn new() -> Self {
+        let (node, d, config) = deployed(false);
+        let accounts = node.accounts();
+        Self {
+            node,
+            d,
+            admin: config.deployer,
+            alice: accounts[1],
+            bob: accounts[2],
+            slasher: accounts[3],
+        }
+    }
+
+    fn send<C: SolCall>(&mut self, from: Address, to: Address, value: U256, call: &C) -> Mined {
+        transact(&mut self.node, from, to, value, call)
+            .unwrap_or_else(|e| panic!("{} from {from}: {e}", C::SIGNATURE))
+    }
+
+    fn try_send<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+        call: &C,
+    ) -> Result<Mined, TxError> {
+        transact(&mut self.node, from, to, value, call)
+    }
+
+    fn read<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
+        view(&mut self.node, to, call).unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
+    }
+
+    fn deposit_eth(&mut self, who: Address, assets: U256) -> Mined {
+        self.send(
+            who,
+            self.d.vault,
+            assets,
+            &IVault::depositCall {
+                assets,
+                receiver: who,
+            },
+        )
+    }
+
+    fn balance(&mut self, who: Address) -> U256 {
+        self.read(self.d.token, &IErc20::balanceOfCall { account: who })
+    }
+
+    fn supply(&mut self) -> U256 {
+        self.read(self.d.token, &IErc20::totalSupplyCall {})
+    }
+
+    fn total_assets(&mut self) -> U256 {
+        self.read(self.d.vault, &IVault::totalAssetsCall {})
+    }
+
+    fn rate(&mut self) -> U256 {
+        self.read(self.d.vault, &IVault::getRateCall {})
+    }
+
+    fn add_operator(&mut self, operator: Address) {
+        let call = IOperatorRegistry::addOperatorCall {
+            operator,
+            metadataUri: "https://operator.example/meta.json".into(),
+            slasher: self.slasher,
+            cap: U256::MAX,
+        };
+        self.send(self.admin, self.d.operator_registry, U256::ZERO, &call);
+    }
+
+    fn delegate(&mut self, operator: Address, amount: U256) -> Mined {
+        let call = IVault::delegateCall {
+            operator,
+            asset: ETH,
+            amount,
+        };
+        self.send(self.admin, self.d.vault, U256::ZERO, &call)
+    }
+}
+
+fn operator(index: u8) -> Address {
+    let mut bytes = [0x0a; 20];
+    bytes[19] = index;
+    Address::from(bytes)
+}
+
+#[test]
+fn eth_deposit_mints_one_to_one_at_rate_one() {
+    let mut env = Env::new();
+    assert_eq!(env.rate(), ETHER, "an empty vault prices lrETH at 1 ETH");
+    let assets = ETHER * U256::from(3);
+    let preview = env.read(
+        env.d.vault,
+        &IVault::previewDepositCall {
+            asset: ETH,
+            amount: assets,
+        },
+    );
+    let mined = env.deposit_eth(env.alice, assets);
+
+    assert_eq!(preview, assets);
+    assert_eq!(env.balance(env.alice), assets);
+    assert_eq!(env.supply(), assets);
+    assert_eq!(env.total_assets(), assets);
+    assert_eq!(env.rate(), ETHER);
+    let deposit = mined
+        .logs
+        .iter()
+        .find_map(|log| IVault::Deposit::decode_log(log).ok())
+        .expect("a Deposit event");
+    assert_eq!(
+        (
+            deposit.sender,
+            deposit.receiver,
+            deposit.asset,
+            deposit.amount,
+            deposit.value,
+            deposit.shares
+        ),
+        (env.alice, env.alice, ETH, assets, assets, assets)
+    );
+    let minted = mined
+        .logs
+        .iter()
+        .find_map(|log| IErc20::Transfer::decode_log(log).ok())
+        .expect("the token's Transfer event");
+    assert_eq!(
+        (minted.from, minted.to, minted.value),
+        (Address::ZERO, env.alice, assets)
+    );
+}
+
+#[test]
+fn lst_deposit_is_valued_at_its_rate_and_counts_what_arrived() {
+    let mut env = Env::new();
+    let (vault, lst) = (env.d.vault, env.d.lst().unwrap());
+    env.deposit_eth(env.bob, ETHER);
+    let amount = ETHER * U256::from(2);
+    env.send(
+        env.alice,
+        lst,
+        U256::ZERO,
+        &IMockLst::mintCall {
+            to: env.alice,
+            amount: amount * U256::from(2),
+        },
+    );
+    env.send(
+        env.alice,
+        lst,
+        U256::ZERO,
+        &IErc20::approveCall {
+            spender: vault,
+            value: U256::MAX,
+        },
+    );
+
+    // 2 stETH at 1.05 ETH each into a vault at rate 1: 2.1 lrETH.
+    let deposit = IVault::depositAssetCall {
+        asset: lst,
+        amount,
+        receiver: env.alice,
+        minShares: U256::ZERO,
+    };
+    let expected = amount * U256::from(105) / U256::from(100);
+    assert_eq!(
+        simulate(&mut env.node, env.alice, vault, U256::ZERO, &deposit).unwrap(),
+        expected
+    );
+    env.send(env.alice, vault, U256::ZERO, &deposit);
+    assert_eq!(env.balance(env.alice), expected);
+    let book = env.read(vault, &IVault::assetTotalsCall { asset: lst });
+    assert_eq!((book.idle, book.value), (amount, expected));
+    assert_eq!(env.total_assets(), ETHER + expected);
+    assert_eq!(env.rate(), ETHER);
+
+    // A token that delivers 2 wei less than asked mints for what arrived.
+    env.send(
+        env.admin,
+        lst,
+        U256::ZERO,
+        &IMockLst::setTransferShortfallCall {
+            shortfall: U256::from(2),
+        },
+    );
+    let before = env.balance(env.alice);
+    env.send(env.alice, vault, U256::ZERO, &deposit);
+    let arrived = amount - U256::from(2);
+    let book = env.read(vault, &IVault::assetTotalsCall { asset: lst });
+    assert_eq!(book.idle, amount + arrived);
+    assert_eq!(
+        env.balance(env.alice) - before,
+        arrived * U256::from(105) / U256::from(100)
+    );
+}
+
+#[test]
+fn typed_errors_come_back_decoded_and_change_nothing() {
+    let mut env = Env::new();
+    env.deposit_eth(env.alice, ETHER);
+    let supply = env.supply();
+
+    let assets = ETHER * U256::from(2);
+    let error = env
+        .try_send(
+            env.alice,
+            env.d.vault,
+            ETHER,
+            &IVault::depositCall {
+                assets,
+                receiver: env.alice,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.decode::<IVault::ValueMismatch>(),
+        Some(IVault::ValueMismatch {
+            assets,
+            value: ETHER
+        })
+    );
+    assert!(matches!(
+        error.decode_any::<IVault::IVaultErrors>(),
+        Some(IVault::IVaultErrors::ValueMismatch(_))
+    ));
+
+    let error = env
+        .try_send(
+            env.bob,
+            env.d.vault,
+            U256::ZERO,
+            &IVault::delegateCall {
+                operator: operator(1),
+                asset: ETH,
+                amount: ETHER,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.decode::<IRoles::AccessControlUnauthorizedAccount>(),
+        Some(IRoles::AccessControlUnauthorizedAccount {
+            account: env.bob,
+            neededRole: roles::delegation_manager()
+        })
+    );
+
+    // Mined anyway (a gas limit skips the dry run): it reverts on chain,
+    // and supply, books and the sender's lrETH stay as they were.
+    let mut failing = deploy::client::request(
+        env.alice,
+        Some(env.d.vault),
+        ETHER,
+        SolCall::abi_encode(&IVault::depositCall {
+            assets,
+            receiver: env.alice,
+        }),
+    );
+    failing.gas = Some(1_000_000);
+    let error = deploy::client::send(&mut env.node, failing).unwrap_err();
+    assert!(
+        matches!(error, TxError::FailedOnChain(ref mined) if !mined.status && mined.gas_used > 21_000)
+    );
+    assert_eq!(env.supply(), supply);
+    assert_eq!(env.balance(env.alice), ETHER);
+    assert_eq!(env.total_assets(), ETHER);
+}
+
+#[test]
+fn delegation_moves_idle_eth_to_an_operator_without_moving_the_rate() {
+    let mut env = Env::new();
+    env.deposit_eth(env.alice, ETHER * U256::from(4));
+    let op = operator(1);
+    env.add_operator(op);
+    let (status, slasher, _) = {
+        let o = env.read(
+            env.d.operator_registry,
+            &IOperatorRegistry::operatorCall { operator: op },
+        );
+        (o.status, o.slasher, o.cap)
+    };
+    assert_eq!(
+        (status, slasher),
+        (1, env.slasher),
+        "active, slashed by the slasher"
+    );
+
+    let amount = ETHER * U256::from(3);
+    env.delegate(op, amount);
+    let stake = env.read(
+        env.d.delegation,
+        &IDelegation::stakeOfCall {
+            operator: op,
+            asset: ETH,
+        },
+    );
+    assert_eq!((stake.active, stake.unbonding), (amount, U256::ZERO));
+    assert_eq!(
+        env.read(
+            env.d.delegation,
+            &IDelegation::totalStakeCall { asset: ETH }
+        ),
+        amount
+    );
+    let book = env.read(env.d.vault, &IVault::assetTotalsCall { asset: ETH });
+    assert_eq!((book.idle, book.delegated), (ETHER, amount));
+    assert_eq!(env.total_assets(), ETHER * U256::from(4));
+    assert_eq!(env.rate(), ETHER);
+
+    // More than is idle: a typed error with the figures.
+    let error = env
+        .try_send(
+            env.admin,
+            env.d.vault,
+            U256::ZERO,
+            &IVault::delegateCall {
+                operator: op,
+                asset: ETH,
+                amount,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.decode::<IVault::InsufficientIdle>(),
+        Some(IVault::InsufficientIdle {
+            asset: ETH,
+            idle: ETHER,
+            amount
+        })
+    );
+}
+
+#[test]
+fn slash_lowers_the_rate_by_the_loss_over_the_supply() {
+    let mut env = Env::new();
+    env.deposit_eth(env.alice, ETHER * U256::from(3));
+    env.deposit_eth(env.bob, ETHER);
+    let op = operator(1);
+    env.add_operator(op);
+    env.delegate(op, ETHER * U256::from(2));
+    let (supply, total, rate) = (env.supply(), env.total_assets(), env.rate());
+    assert_eq!(rate, ETHER);
+
+    // Only the operator's slasher may slash it.
+    let loss = ETHER / U256::from(2);
+    let evidence = B256::repeat_byte(0xe1);
+    let slash = IDelegation::slashCall {
+        operator: op,
+        amount: loss,
+        evidence,
+    };
+    let error = env
+        .try_send(env.bob, env.d.delegation, U256::ZERO, &slash)
+        .unwrap_err();
+    assert_eq!(
+        error.decode::<IDelegation::NotSlasher>(),
+        Some(IDelegation::NotSlasher {
+            caller: env.bob,
+            operator: op
+        })
+    );
+
+    let mined = env.send(env.slasher, env.d.delegation, U256::ZERO, &slash);
+    let event = mined
+        .logs
+        .iter()
+        .find_map(|log| IDelegation::OperatorSlashed::decode_log(log).ok())
+        .expect("an OperatorSlashed event");
+    assert_eq!(
+        (event.operator, event.slasher, event.evidence),
+        (op, env.slasher, evidence)
+    );
+    assert_eq!((event.requested, event.valueLost), (loss, loss));
+
+    assert_eq!(env.total_assets(), total - loss);
+    assert_eq!(env.supply(), supply, "a slash burns no lrETH");
+    let after = env.rate();
+    // The vault prices lrETH as (total + V) / (supply + V) with V virtual
+    // shares and wei, rounded down.
+    let virtual_ = U256::from(VIRTUAL);
+    assert_eq!(
+        after,
+        ETHER * (total - loss + virtual_) / (supply + virtual_)
+    );
+    // So the rate falls by loss / supply, up to the virtual position's share.
+    let drop = rate - after;
+    let per_share_loss = loss * ETHER / supply;
+    assert!(
+        drop <= per_share_loss
+            && per_share_loss - drop <= per_share_loss / U256::from(1_000_000_000_000u64),
+        "rate fell by {drop}, loss per share {per_share_loss}"
+    );
+    let stake = env.read(
+        env.d.delegation,
+        &IDelegation::stakeOfCall {
+            operator: op,
+            asset: ETH,
+        },
+    );
+    assert_eq!(stake.active, ETHER * U256::from(2) - loss);
+}
+
+#[test]
+fn deposit_gas_is_the_same_with_1_and_50_operators() {
+    let mut env = Env::new();
+    env.deposit_eth(env.alice, ETHER * U256::from(10));
+    env.add_operator(operator(0));
+    env.delegate(operator(0), ETHER);
+
+    let start = env.node.snapshot();
+    let one = env.deposit_eth(env.bob, ETHER).gas_used;
+    env.node.revert(start).unwrap();
+
+    for index in 1..50 {
+        env.add_operator(operator(index));
+        env.delegate(operator(index), ETHER / U256::from(100));
+    }
+    let count = env.read(
+        env.d.operator_registry,
+        &IOperatorRegistry::operatorCountCall {},
+    );
+    assert_eq!(count, U256::from(50));
+    let stake = env.read(
+        env.d.delegation,
+        &IDelegation::stakeOfCall {
+            operator: operator(49),
+            asset: ETH,
+        },
+    );
+    assert_eq!(stake.active, ETHER / U256::from(100));
+    let fifty = env.deposit_eth(env.bob, ETHER).gas_used;
+    assert_eq!(one, fifty, "deposit gas with 1 operator vs 50");
+    assert!(one > 21_000, "a deposit costs more than a plain transfer");
 }
