@@ -34,6 +34,8 @@ use stylus_sdk::{
 };
 
 const EVIDENCE: B256 = B256::repeat_byte(0xE7);
+/// motsu's fixed block time.
+const NOW: u64 = 1_735_689_600;
 
 fn ether(n: u64) -> U256 {
     ETHER * U256::from(n)
@@ -192,7 +194,7 @@ fn request_escrows_the_shares_and_records_the_request() {
         (controller, asset, shares, value),
         (a, ETH, ether(4), ether(4))
     );
-    assert_eq!(requested_at, 1_735_689_600);
+    assert_eq!(requested_at, NOW);
     assert_eq!((status, amount), (PENDING, U256::ZERO));
     assert_eq!(
         p.withdrawals.sender(a).pending_redeem_request(id, a),
@@ -229,7 +231,7 @@ fn request_escrows_the_shares_and_records_the_request() {
         request_id: id,
         payout_asset: ETH,
         value: ether(4),
-        requested_at: 1_735_689_600,
+        requested_at: NOW,
     });
 }
 
@@ -465,11 +467,11 @@ fn finalize_keeps_fifo_per_payout_asset(alice: Address, bob: Address, carol: Add
     assert_eq!(p.payout(r1), ether(2) * ETHER / rate(105));
     assert_eq!(
         p.withdrawals.sender(alice).next_finalizable(lst),
-        (true, r3, 1_735_689_600)
+        (true, r3, NOW)
     );
     assert_eq!(
         p.withdrawals.sender(alice).next_finalizable(ETH),
-        (true, r0, 1_735_689_600)
+        (true, r0, NOW)
     );
 
     assert_eq!(p.finalize(ETH, 1), U256::from(1));
@@ -559,7 +561,7 @@ fn the_batch_bound_counts_skipped_cancellations(alice: Address) {
     }
     assert_eq!(
         p.withdrawals.sender(alice).next_finalizable(ETH),
-        (true, ids[2], 1_735_689_600)
+        (true, ids[2], NOW)
     );
     // Two positions walked, both cancelled: progress, nothing finalized.
     assert_eq!(p.finalize(ETH, 2), U256::ZERO);
@@ -584,7 +586,7 @@ fn finalize_waits_for_the_withdrawal_delay(alice: Address, stranger: Address) {
     p.withdrawals
         .assert_emitted(&WithdrawalDelaySet { delay: day });
     let id = p.request(alice, ETHER, ETH);
-    let now = 1_735_689_600;
+    let now = NOW;
     assert_eq!(
         p.withdrawals.sender(alice).next_finalizable(ETH),
         (true, id, now + day)
@@ -694,7 +696,7 @@ fn a_bad_lst_rate_blocks_only_that_assets_line(alice: Address, carol: Address) {
     let eth_request = p.request(alice, ETHER, ETH);
     let lst_request = p.request(alice, ETHER, lst);
 
-    let stale = U256::from(1_735_689_600u64 - 2 * 86_400);
+    let stale = U256::from(NOW - 2 * 86_400);
     p.source
         .sender(p.admin)
         .set_rate_at(rate(105), stale)
@@ -1348,15 +1350,43 @@ mod sequences {
 
     #[derive(Debug, Clone)]
     enum Action {
-        DepositEth { who: usize, amount: u64 },
-        DepositLst { who: usize, amount: u64 },
-        Request { who: usize, percent: u8, lst: bool },
-        Cancel { pick: usize },
-        Finalize { lst: bool, n: u64 },
-        Claim { pick: usize },
-        Delegate { percent: u8 },
-        Slash { percent: u8 },
-        Reward { bps: u8 },
+        DepositEth {
+            who: usize,
+            amount: u64,
+        },
+        DepositLst {
+            who: usize,
+            amount: u64,
+        },
+        Request {
+            who: usize,
+            percent: u8,
+            lst: bool,
+        },
+        Cancel {
+            pick: usize,
+        },
+        Finalize {
+            lst: bool,
+            n: u64,
+        },
+        Claim {
+            pick: usize,
+        },
+        Delegate {
+            percent: u8,
+        },
+        Slash {
+            percent: u8,
+        },
+        Reward {
+            bps: u8,
+        },
+        /// Switches the withdrawal delay between zero and one day (motsu's
+        /// clock never moves, so a day is never over).
+        SetDelay {
+            on: bool,
+        },
     }
 
     fn action() -> impl Strategy<Value = Action> {
@@ -1382,6 +1412,7 @@ mod sequences {
             (50..=100u8).prop_map(|percent| Action::Delegate { percent }),
             (1..=60u8).prop_map(|percent| Action::Slash { percent }),
             (0..=100u8).prop_map(|bps| Action::Reward { bps }),
+            any::<bool>().prop_map(|on| Action::SetDelay { on }),
         ]
     }
 
@@ -1405,6 +1436,7 @@ mod sequences {
         shares: U256,
         status: u8,
         amount: U256,
+        requested_at: u64,
     }
 
     fn requests(p: &Protocol) -> Vec<Seen> {
@@ -1421,6 +1453,7 @@ mod sequences {
                     shares: r.2,
                     status: r.5,
                     amount: r.6,
+                    requested_at: r.4,
                 }
             })
             .collect()
@@ -1492,6 +1525,7 @@ mod sequences {
                 }
                 Action::Finalize { lst: in_lst, n } => {
                     let asset = if in_lst { lst } else { ETH };
+                    let statuses: Vec<u8> = requests(&p).iter().map(|r| r.status).collect();
                     let result = p
                         .withdrawals
                         .sender(p.admin)
@@ -1501,9 +1535,18 @@ mod sequences {
                         Ok(done) => assert!(done <= U256::from(n)),
                         Err(
                             queue::Error::NothingToFinalize(_)
-                            | queue::Error::InsufficientLiquidity(_),
+                            | queue::Error::InsufficientLiquidity(_)
+                            | queue::Error::RequestNotDue(_),
                         ) => {}
                         Err(other) => panic!("finalize failed: {other:?}"),
+                    }
+                    // Whatever this call finalized was due.
+                    let delay = p.withdrawals.sender(p.admin).config().3;
+                    for (before, after) in statuses.iter().zip(requests(&p)) {
+                        if *before == PENDING && after.status == FINALIZED {
+                            assert_eq!(after.asset, asset);
+                            assert!(after.requested_at + delay <= NOW, "finalized before due");
+                        }
                     }
                     assert!(p.rate() >= rate_before, "finalization lowered the rate");
                 }
@@ -1566,6 +1609,13 @@ mod sequences {
                         .distribute_rewards()
                         .motsu_unwrap();
                     rewarded += rewards;
+                }
+                Action::SetDelay { on } => {
+                    let delay = if on { 86_400 } else { 0 };
+                    p.withdrawals
+                        .sender(p.admin)
+                        .set_withdrawal_delay(delay)
+                        .motsu_unwrap();
                 }
             }
             check(&p);

@@ -70,7 +70,6 @@ use lrt_common::{
     interfaces::assetTotalsCall,
     math::{mul_div, Rounding},
     shares::to_assets,
-    transfer::{safe_transfer, TokenTransferFailed},
 };
 use stylus_sdk::{
     prelude::*,
@@ -199,6 +198,7 @@ mod calls {
         function totalSupply() external view returns (uint256);
         function escrowFrom(address owner, address spender, uint256 amount) external;
         function burn(address from, uint256 amount) external;
+        function transfer(address to, uint256 amount) external returns (bool);
         function assetConfig(address asset) external view returns (bool listed, bool enabled);
     }
 }
@@ -246,8 +246,6 @@ lrt_common::errors! {
         InvalidBatchCap(InvalidBatchCap { cap, max }),
         /// See [`MathOverflow`].
         MathOverflow(MathOverflow {}),
-        /// Returning escrowed shares failed.
-        TransferFailed(TokenTransferFailed { token }),
     }
     nested {
         /// An access-control failure.
@@ -716,12 +714,13 @@ impl WithdrawalQueue {
         line.pending_shares.set(pending_shares);
         let pending_value = line.pending_value.get() - request.value;
         line.pending_value.set(pending_value);
-        safe_transfer(
-            self.vm(),
-            self.token.get(),
-            request.controller,
-            request.shares,
-        )?;
+        // lrETH reverts on any failed transfer (its typed error is passed
+        // on), so the plain call needs no "safe transfer" return check.
+        let calldata = encode_error(
+            calls::transferCall::SELECTOR,
+            &[request.controller.word(), request.shares.word()],
+        );
+        call(self.token.get(), U256::ZERO, &calldata)?;
         lrt_common::emit!(self.vm(), RedeemCancelled { request_id: request_id, controller: request.controller; shares: request.shares });
         Ok(())
     }
