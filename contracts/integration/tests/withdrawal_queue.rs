@@ -458,6 +458,18 @@ fn finalize_keeps_fifo_per_payout_asset(alice: Address, bob: Address, carol: Add
     let r1 = p.request(bob, ether(2), lst);
     let r2 = p.request(alice, ether(1), ETH);
     let r3 = p.request(bob, ether(3), lst);
+    // Both LST requests, at 1.05 ETH per token, against 20 tokens idle.
+    assert_eq!(
+        p.withdrawals
+            .sender(alice)
+            .liquidity_needed(lst, U256::from(5))
+            .motsu_unwrap(),
+        (
+            ether(2) * ETHER / rate(105) + ether(3) * ETHER / rate(105),
+            ether(20),
+            U256::from(2)
+        )
+    );
 
     assert_eq!(p.finalize(lst, 1), U256::from(1));
     assert_eq!(p.status(r1), FINALIZED, "the oldest LST request first");
