@@ -152,6 +152,23 @@ macro_rules! errors {
             }
         }
 
+        // The ABI export (`--features export-abi`) lists every error a
+        // function can return.
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for $name {
+            fn inner_types() -> alloc::vec::Vec<stylus_sdk::abi::export::internal::InnerType> {
+                #[allow(unused_mut)]
+                let mut types = alloc::vec![
+                    $( stylus_sdk::abi::export::internal::InnerType {
+                        name: alloc::format!("error {};", <$error as alloy_sol_types::SolError>::SIGNATURE.replace(',', ", ")),
+                        id: core::any::TypeId::of::<$error>(),
+                    }, )*
+                ];
+                $( types.extend(<$nested_type as stylus_sdk::abi::export::internal::InnerTypes>::inner_types()); )*
+                types
+            }
+        }
+
         #[cfg(not(target_arch = "wasm32"))]
         impl $name {
             /// Alloy's encoding of this error (for a nested one, its own).

@@ -14,6 +14,10 @@ impl stylus_sdk::call::MethodError for ExternalRevert {
     }
 }
 
+// A callee's revert data has no fixed type of its own to list in the ABI.
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::export::internal::InnerTypes for ExternalRevert {}
+
 #[allow(deprecated)] // `sol_interface!` returns the SDK's older error type.
 impl From<stylus_sdk::call::Error> for ExternalRevert {
     fn from(error: stylus_sdk::call::Error) -> Self {

@@ -32,31 +32,43 @@ pub const NAME: &str = "Liquid Restaked ETH";
 /// The token's symbol.
 pub const SYMBOL: &str = "lrETH";
 
-/// Why a token call failed: a permit or ERC-20 error, or access control.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// The permit's deadline has passed.
-    ExpiredSignature(permit::ERC2612ExpiredSignature),
-    /// The permit was not signed by the owner.
-    InvalidSigner(permit::ERC2612InvalidSigner),
-    /// The sender's balance is too low.
-    InsufficientBalance(erc20::ERC20InsufficientBalance),
-    /// The sender is the zero address.
-    InvalidSender(erc20::ERC20InvalidSender),
-    /// The receiver is the zero address.
-    InvalidReceiver(erc20::ERC20InvalidReceiver),
-    /// The spender's allowance is too low.
-    InsufficientAllowance(erc20::ERC20InsufficientAllowance),
-    /// The spender is the zero address.
-    InvalidSpender(erc20::ERC20InvalidSpender),
-    /// The approver is the zero address.
-    InvalidApprover(erc20::ERC20InvalidApprover),
-    /// The permit signature is malformed.
-    InvalidSignature(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignature),
-    /// The permit signature's `s` is in the upper half of the curve order.
-    InvalidSignatureS(openzeppelin_stylus::utils::cryptography::ecdsa::ECDSAInvalidSignatureS),
-    /// An access-control failure.
-    Access(AccessError),
+use erc20::{
+    ERC20InsufficientAllowance, ERC20InsufficientBalance, ERC20InvalidApprover,
+    ERC20InvalidReceiver, ERC20InvalidSender, ERC20InvalidSpender,
+};
+use openzeppelin_stylus::utils::cryptography::ecdsa::{
+    ECDSAInvalidSignature, ECDSAInvalidSignatureS,
+};
+use permit::{ERC2612ExpiredSignature, ERC2612InvalidSigner};
+
+lrt_common::errors! {
+    /// Why a token call failed: a permit or ERC-20 error, or access control.
+    pub enum Error {
+        /// The permit's deadline has passed.
+        ExpiredSignature(ERC2612ExpiredSignature { deadline }),
+        /// The permit was not signed by the owner.
+        InvalidSigner(ERC2612InvalidSigner { signer, owner }),
+        /// The sender's balance is too low.
+        InsufficientBalance(ERC20InsufficientBalance { sender, balance, needed }),
+        /// The sender is the zero address.
+        InvalidSender(ERC20InvalidSender { sender }),
+        /// The receiver is the zero address.
+        InvalidReceiver(ERC20InvalidReceiver { receiver }),
+        /// The spender's allowance is too low.
+        InsufficientAllowance(ERC20InsufficientAllowance { spender, allowance, needed }),
+        /// The spender is the zero address.
+        InvalidSpender(ERC20InvalidSpender { spender }),
+        /// The approver is the zero address.
+        InvalidApprover(ERC20InvalidApprover { approver }),
+        /// The permit signature is malformed.
+        InvalidSignature(ECDSAInvalidSignature {}),
+        /// The permit signature's `s` is in the upper half of the curve order.
+        InvalidSignatureS(ECDSAInvalidSignatureS { s }),
+    }
+    nested {
+        /// An access-control failure.
+        Access(AccessError),
+    }
 }
 
 impl From<permit::Error> for Error {
