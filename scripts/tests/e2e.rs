@@ -577,3 +577,33 @@ fn deposit_gas_is_the_same_with_1_and_50_operators() {
     assert_eq!(one, fifty, "deposit gas with 1 operator vs 50");
     assert!(one > 21_000, "a deposit costs more than a plain transfer");
 }
+
+#[test]
+fn a_second_copy_of_activated_code_is_not_activated_again() {
+    let (mut node, d, config) = deployed(false);
+    let token = artifacts().get("lrt-token").unwrap();
+    let first = d.programs.iter().find(|p| p.name == "lrt-token").unwrap();
+    let args = alloy_sol_types::SolValue::abi_encode_params(&(config.deployer,));
+    let copy = deploy::programs::deploy_program(&mut node, config.deployer, token, &args, false)
+        .expect("deploying the same code again");
+    assert_ne!(copy.address, first.address);
+    assert_eq!(copy.code_hash, first.code_hash);
+    assert!(
+        copy.activation.tx.is_none(),
+        "ArbWasm answered ProgramUpToDate: nothing sent"
+    );
+    assert_eq!(copy.activation.version, first.activation.version);
+    assert_eq!(copy.activation.data_fee, U256::ZERO);
+    // It runs: its constructor set the admin, and it answers calls.
+    assert_eq!(
+        view(&mut node, copy.address, &IRoles::adminCall {}).unwrap(),
+        config.deployer
+    );
+    assert_eq!(
+        view(&mut node, copy.address, &IErc20::totalSupplyCall {}).unwrap(),
+        U256::ZERO
+    );
+    // The constructor runs once.
+    let again = deploy::programs::construct(&mut node, config.deployer, copy.address, &args);
+    assert!(again.is_err(), "a second constructor call is refused");
+}
