@@ -25,6 +25,23 @@ fn main() -> Result<()> {
         deployment.programs.len(),
         deployment.total_gas()
     );
+    println!(
+        "{:<24} {:>10} {:>12} {:>14} {:>20} {:>12}",
+        "program", "code bytes", "deploy gas", "activate gas", "data fee (wei)", "constructor"
+    );
+    for p in &deployment.programs {
+        let activation_gas = p.activation.tx.as_ref().map_or(0, |tx| tx.gas_used);
+        println!(
+            "{:<24} {:>10} {:>12} {:>14} {:>20} {:>12}",
+            p.name,
+            p.code_bytes,
+            p.deploy_tx.gas_used,
+            activation_gas,
+            p.activation.data_fee,
+            p.constructor_tx.gas_used
+        );
+    }
+    println!();
     let report = gas::measure(&mut node, &deployment)?;
 
     println!("{}", report.table());

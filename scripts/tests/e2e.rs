@@ -607,3 +607,49 @@ fn a_second_copy_of_activated_code_is_not_activated_again() {
     let again = deploy::programs::construct(&mut node, config.deployer, copy.address, &args);
     assert!(again.is_err(), "a second constructor call is refused");
 }
+
+#[test]
+fn a_stale_lst_rate_blocks_that_asset_only_with_the_registrys_error() {
+    let mut env = Env::new();
+    let (vault, lst) = (env.d.vault, env.d.lst().unwrap());
+    env.send(
+        env.alice,
+        lst,
+        U256::ZERO,
+        &IMockLst::mintCall {
+            to: env.alice,
+            amount: ETHER,
+        },
+    );
+    env.send(
+        env.alice,
+        lst,
+        U256::ZERO,
+        &IErc20::approveCall {
+            spender: vault,
+            value: U256::MAX,
+        },
+    );
+    let max_staleness = Config::devnet(env.admin).lst.unwrap().max_staleness;
+    env.node.increase_time(max_staleness + 60);
+
+    let deposit = IVault::depositAssetCall {
+        asset: lst,
+        amount: ETHER,
+        receiver: env.alice,
+        minShares: U256::ZERO,
+    };
+    let error = env
+        .try_send(env.alice, vault, U256::ZERO, &deposit)
+        .unwrap_err();
+    // Raised by the registry two calls down, passed through the vault unchanged.
+    let stale = error
+        .decode::<IAssetRegistry::StaleRate>()
+        .expect("StaleRate");
+    assert_eq!((stale.asset, stale.maxStaleness), (lst, max_staleness));
+    assert!(stale.now - stale.updatedAt > U256::from(max_staleness));
+
+    // ETH deposits go on.
+    env.deposit_eth(env.alice, ETHER);
+    assert_eq!(env.balance(env.alice), ETHER);
+}
