@@ -37,7 +37,8 @@ pub enum Called {
 /// A chain the deploy tool can talk to.
 pub trait Backend {
     /// Signs `request` as its `from` account, sends it and returns its
-    /// receipt once mined. `request.gas` is always set by the caller.
+    /// receipt once mined. [`crate::client::send`] always sets
+    /// `request.gas`; without it the backend estimates the limit.
     fn send(&mut self, request: TransactionRequest) -> Result<Mined>;
 
     /// Runs `request` read-only against the newest state.

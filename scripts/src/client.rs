@@ -111,7 +111,9 @@ pub fn gas_limit(gas_used: u64, max: u64) -> u64 {
 }
 
 /// Dry-runs `request` (so a revert comes back with its data and nothing
-/// is spent), then sends it with a gas limit sized from the dry run.
+/// is spent), then sends it with a gas limit sized from the dry run. A
+/// request with its gas limit already set is sent as it is, without a dry
+/// run: a revert is then mined, and reported as [`TxError::FailedOnChain`].
 pub fn send(backend: &mut impl Backend, mut request: TransactionRequest) -> Result<Mined, TxError> {
     if request.gas.is_none() {
         let (_, used) = dry_run(backend, &request)?;

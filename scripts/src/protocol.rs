@@ -1,7 +1,7 @@
 //! The whole protocol: every program deployed in dependency order, then
 //! roles, links and the listed LST wired as [`Config`] says.
 
-use alloy_primitives::{address, Address, B256, U256};
+use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use anyhow::{anyhow, bail, Result};
 
@@ -406,11 +406,76 @@ impl<B: Backend> Deployer<'_, B> {
     }
 }
 
-/// The code hashes of a deployment's programs, by name (for manifests).
-pub fn code_hashes(deployment: &Deployment) -> Vec<(String, B256)> {
-    deployment
-        .programs
-        .iter()
-        .map(|p| (p.name.clone(), p.code_hash))
-        .collect()
+impl Deployment {
+    /// The deployment manifest: per program its address, code hash, code
+    /// size, Stylus version, data fee and transactions; the protocol's
+    /// addresses by role; and the configuration used.
+    pub fn manifest(&self, chain_id: u64, config: &Config) -> serde_json::Value {
+        use serde_json::json;
+        let hash = |tx: &Mined| tx.hash.to_string();
+        let programs: serde_json::Map<String, serde_json::Value> = self
+            .programs
+            .iter()
+            .map(|p| {
+                let entry = json!({
+                    "address": p.address.to_string(),
+                    "codeHash": p.code_hash.to_string(),
+                    "codeBytes": p.code_bytes,
+                    "stylusVersion": p.activation.version,
+                    "dataFeeWei": p.activation.data_fee.to_string(),
+                    "deployTx": hash(&p.deploy_tx),
+                    "activationTx": p.activation.tx.as_ref().map(hash),
+                    "cacheTx": p.cache_tx.as_ref().map(hash),
+                    "constructorTx": hash(&p.constructor_tx),
+                });
+                (p.name.clone(), entry)
+            })
+            .collect();
+        let address = |a: Address| a.to_string();
+        json!({
+            "chainId": chain_id,
+            "protocol": {
+                "token": address(self.token),
+                "vault": address(self.vault),
+                "assetRegistry": address(self.asset_registry),
+                "operatorRegistry": address(self.operator_registry),
+                "delegation": address(self.delegation),
+                "withdrawalQueue": address(self.withdrawal_queue),
+                "lst": self.lst.map(|(lst, _)| address(lst)),
+                "rateSource": self.lst.map(|(_, source)| address(source)),
+            },
+            "programs": programs,
+            "wiring": self.steps.iter().map(|s| json!({"step": s.what, "tx": hash(&s.tx)})).collect::<Vec<_>>(),
+            "config": {
+                "deployer": address(config.deployer),
+                "admin": address(config.admin),
+                "treasury": address(config.treasury),
+                "slashRecipient": address(config.slash_recipient),
+                "unbondingDelay": config.unbonding_delay,
+                "feeBps": config.fee_bps.to_string(),
+                "roles": {
+                    "pauser": address(config.pauser),
+                    "assetManager": address(config.asset_manager),
+                    "rewardsReporter": address(config.rewards_reporter),
+                    "delegationManager": address(config.delegation_manager),
+                    "operatorManager": address(config.operator_manager),
+                },
+                "lst": config.lst.as_ref().map(|l| json!({
+                    "name": l.name,
+                    "symbol": l.symbol,
+                    "rate": l.rate.to_string(),
+                    "depositCap": l.deposit_cap.to_string(),
+                    "maxStaleness": l.max_staleness,
+                    "maxChangeBps": l.max_change_bps.to_string(),
+                })),
+                "operators": config.operators.iter().map(|o| json!({
+                    "operator": address(o.operator),
+                    "slasher": address(o.slasher),
+                    "cap": o.cap.to_string(),
+                    "metadataUri": o.metadata_uri,
+                })).collect::<Vec<_>>(),
+                "cachePrograms": config.cache_programs,
+            },
+        })
+    }
 }

@@ -127,6 +127,18 @@ fn deployment_is_activated_and_wired() {
     .unwrap();
     assert_eq!(rate.rate, config.lst.as_ref().unwrap().rate);
     assert!(rate.enabled);
+
+    let manifest = d.manifest(node.chain_id(), &config);
+    assert_eq!(manifest["chainId"], node.chain_id());
+    assert_eq!(manifest["protocol"]["vault"], d.vault.to_string());
+    for program in &d.programs {
+        let entry = &manifest["programs"][program.name.as_str()];
+        assert_eq!(entry["address"], program.address.to_string());
+        assert_eq!(entry["codeHash"], program.code_hash.to_string());
+        assert_eq!(entry["stylusVersion"], program.activation.version);
+        assert!(entry["cacheTx"].is_string(), "{} was cached", program.name);
+    }
+    assert_eq!(manifest["wiring"].as_array().unwrap().len(), d.steps.len());
 }
 
 /// Virtual shares (and wei) the vault adds to supply and total assets
