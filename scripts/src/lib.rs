@@ -32,6 +32,4 @@ pub mod protocol;
 pub use backend::{Backend, Called, Mined};
 pub use client::{simulate, transact, view, TxError};
 pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES};
-pub use protocol::{
-    deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER, QUEUE_PLACEHOLDER,
-};
+pub use protocol::{deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER};

@@ -17,9 +17,9 @@ use crate::{
 
 /// The contracts the protocol deploys, by Cargo package name.
 ///
-/// Named rather than discovered with `stylus_build::build_all`: a member
-/// that is still being written (the withdrawal queue) must not break the
-/// deployment of the ones that work, and the wiring needs each by role.
+/// Named rather than discovered with `stylus_build::build_all`: the wiring
+/// needs each by role, and a workspace member that is not part of the
+/// protocol must not change what a deployment contains.
 pub const PROTOCOL_PACKAGES: &[&str] = &[
     "lrt-token",
     "lrt-asset-registry",
@@ -28,6 +28,7 @@ pub const PROTOCOL_PACKAGES: &[&str] = &[
     "lrt-operator-registry",
     "lrt-vault",
     "lrt-delegation",
+    "lrt-withdrawal-queue",
 ];
 
 /// Extra value sent with an activation over the data fee estimated by a dry

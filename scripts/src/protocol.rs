@@ -12,12 +12,6 @@ use crate::{
     programs::{deploy_program, Artifacts, Program},
 };
 
-/// Stands in for the withdrawal queue until its contract exists: an address
-/// nobody holds a key for, so the vault's queue-only entry points stay
-/// closed. `Vault.link` is one-shot, so a vault linked to it never gets a
-/// queue; a deployment meant to last waits for the real one.
-pub const QUEUE_PLACEHOLDER: Address = address!("000000000000000000000000000000000000dEaD");
-
 /// 1 ETH (and 1 token of 18 decimals) in wei.
 pub const ETHER: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
 
@@ -80,8 +74,8 @@ pub struct Config {
     pub delegation_manager: Address,
     /// Holder of the operator-manager role.
     pub operator_manager: Address,
-    /// The withdrawal queue the vault is linked to.
-    pub withdrawal_queue: Address,
+    /// Seconds a withdrawal request waits before it can be finalized.
+    pub withdrawal_delay: u64,
     /// The LST to list, if any.
     pub lst: Option<LstConfig>,
     /// Operators to allow-list (needs `operator_manager == deployer`).
@@ -93,8 +87,8 @@ pub struct Config {
 
 impl Config {
     /// A devnet deployment: `deployer` holds every role, a stETH-like LST at
-    /// 1.05 ETH is listed without a cap, no fee, no unbonding delay, the
-    /// queue placeholder, programs not cached.
+    /// 1.05 ETH is listed without a cap, no fee, no unbonding or withdrawal
+    /// delay, programs not cached.
     pub fn devnet(deployer: Address) -> Self {
         Self {
             deployer,
@@ -108,7 +102,7 @@ impl Config {
             rewards_reporter: deployer,
             delegation_manager: deployer,
             operator_manager: deployer,
-            withdrawal_queue: QUEUE_PLACEHOLDER,
+            withdrawal_delay: 0,
             lst: Some(LstConfig {
                 name: "Staked Ether".into(),
                 symbol: "stETH".into(),
@@ -145,7 +139,7 @@ pub struct Deployment {
     pub operator_registry: Address,
     /// The restaking layer.
     pub delegation: Address,
-    /// The withdrawal queue the vault is linked to.
+    /// The withdrawal queue.
     pub withdrawal_queue: Address,
     /// The listed LST and its rate source, if one was listed.
     pub lst: Option<(Address, Address)>,
@@ -222,6 +216,8 @@ pub fn deploy_protocol(
     )
         .abi_encode_params();
     let delegation = deployer.program("lrt-delegation", delegation_args)?;
+    let queue_args = (me, vault, config.withdrawal_delay).abi_encode_params();
+    let withdrawal_queue = deployer.program("lrt-withdrawal-queue", queue_args)?;
 
     // Constructors are separate transactions: a hijacked one would show a
     // foreign admin here, and the deployment stops.
@@ -247,11 +243,19 @@ pub fn deploy_protocol(
         },
     )?;
     deployer.send(
+        "grant MINTER_ROLE on the token to the withdrawal queue",
+        token,
+        &IRoles::grantRoleCall {
+            role: roles::minter(),
+            account: withdrawal_queue,
+        },
+    )?;
+    deployer.send(
         "link the vault to the delegation and the withdrawal queue",
         vault,
         &IVault::linkCall {
             restakingLayer: delegation,
-            withdrawalQueue: config.withdrawal_queue,
+            withdrawalQueue: withdrawal_queue,
         },
     )?;
     deployer.send(
@@ -361,7 +365,7 @@ pub fn deploy_protocol(
         asset_registry,
         operator_registry,
         delegation,
-        withdrawal_queue: config.withdrawal_queue,
+        withdrawal_queue,
         lst,
         programs: deployer.programs,
         steps: deployer.steps,
@@ -452,6 +456,7 @@ impl Deployment {
                 "treasury": address(config.treasury),
                 "slashRecipient": address(config.slash_recipient),
                 "unbondingDelay": config.unbonding_delay,
+                "withdrawalDelay": config.withdrawal_delay,
                 "feeBps": config.fee_bps.to_string(),
                 "roles": {
                     "pauser": address(config.pauser),

@@ -7,11 +7,11 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
-    abi::{IDelegation, IErc20, IMockLst, ARB_WASM, ARB_WASM_CACHE, ETH},
+    abi::{IDelegation, IErc20, IMockLst, IWithdrawalQueue, ARB_WASM, ARB_WASM_CACHE, ETH},
     deploy_protocol, simulate, transact, view, Artifacts, Config, Deployment, Mined, TxError,
-    ETHER, QUEUE_PLACEHOLDER,
+    ETHER,
 };
-use devnode::{Devnode, DevnodeConfig};
+use devnode::{BlockTag, Devnode, DevnodeConfig};
 
 /// The programs, built once for every test of this file.
 fn artifacts() -> &'static Artifacts {
@@ -96,7 +96,7 @@ fn deployment_is_activated_and_wired() {
     let links = view(&mut node, d.vault, &IVault::linksCall {}).unwrap();
     assert_eq!(
         (links.restakingLayer, links.withdrawalQueue),
-        (d.delegation, QUEUE_PLACEHOLDER)
+        (d.delegation, d.withdrawal_queue)
     );
     assert_eq!(
         view(&mut node, d.vault, &IVault::shareCall {}).unwrap(),
@@ -240,6 +240,102 @@ fn operator(index: u8) -> Address {
     let mut bytes = [0x0a; 20];
     bytes[19] = index;
     Address::from(bytes)
+}
+
+#[test]
+fn a_withdrawal_goes_from_request_to_claim_in_eth() {
+    let mut env = Env::new();
+    let (alice, queue) = (env.alice, env.d.withdrawal_queue);
+    env.deposit_eth(alice, ETHER * U256::from(4));
+    let shares = ETHER;
+    let mined = env.send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::requestRedeemCall {
+            shares,
+            controller: alice,
+            owner: alice,
+            payoutAsset: ETH,
+        },
+    );
+    let request = mined
+        .logs
+        .iter()
+        .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
+        .expect("a RedeemRequest event");
+    let id = request.requestId;
+    assert_eq!(
+        (request.controller, request.owner, request.shares),
+        (alice, alice, shares)
+    );
+    assert_eq!(
+        env.balance(alice),
+        ETHER * U256::from(3),
+        "the shares are in escrow"
+    );
+    let pending = env.read(
+        queue,
+        &IWithdrawalQueue::pendingRedeemRequestCall {
+            requestId: id,
+            controller: alice,
+        },
+    );
+    assert_eq!(pending, shares);
+
+    env.send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::finalizeCall {
+            asset: ETH,
+            maxRequests: U256::from(10),
+        },
+    );
+    assert_eq!(
+        env.supply(),
+        ETHER * U256::from(3),
+        "finalization burns the escrowed shares"
+    );
+    assert_eq!(
+        env.total_assets(),
+        ETHER * U256::from(3),
+        "the payout left total assets"
+    );
+    assert_eq!(env.rate(), ETHER, "the rate of the others did not move");
+    let claimable = env.read(
+        queue,
+        &IWithdrawalQueue::claimableRedeemRequestCall {
+            requestId: id,
+            controller: alice,
+        },
+    );
+    assert_eq!(claimable, shares);
+
+    let before = env.node.balance(alice, BlockTag::Latest).unwrap();
+    let mined = env.send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::claimCall { requestId: id },
+    );
+    let after = env.node.balance(alice, BlockTag::Latest).unwrap();
+    let claimed = mined
+        .logs
+        .iter()
+        .find_map(|log| IWithdrawalQueue::RedeemClaimed::decode_log(log).ok())
+        .expect("a RedeemClaimed event");
+    assert_eq!((claimed.receiver, claimed.amount), (alice, ETHER));
+    // The devnode charges its constant base fee and no priority fee.
+    let fee = U256::from(mined.gas_used) * U256::from(env.node.base_fee());
+    assert_eq!(after + fee - before, ETHER, "alice received 1 ETH");
+    let again = env.try_send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::claimCall { requestId: id },
+    );
+    assert!(again.is_err(), "a second claim fails");
 }
 
 #[test]
