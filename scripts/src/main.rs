@@ -1,0 +1,280 @@
+//! `cargo run --release -p deploy`: builds every contract, starts the
+//! embedded devnode, deploys and wires the protocol there, and runs a
+//! lifecycle that shows the whole of it — deposits of ETH and of an LST by
+//! several holders, delegation to allow-listed operators, a reward, a slash,
+//! a withdrawal request, time passing, finalization and claim — printing the
+//! rate, balances and gas of each step.
+
+use std::{fs, path::PathBuf, time::Instant};
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
+use anyhow::{anyhow, Context, Result};
+use deploy::{
+    abi::{IDelegation, IErc20, IMockLst, IVault, IWithdrawalQueue, ETH},
+    deploy_protocol, transact, view, Artifacts, Config, Deployment, Mined, OperatorConfig, ETHER,
+};
+use devnode::{BlockTag, Devnode, DevnodeConfig};
+
+/// One day, in seconds: the withdrawal and unbonding delays of the demo.
+const DAY: u64 = 86_400;
+
+fn main() -> Result<()> {
+    let started = Instant::now();
+    println!("Building the contracts (release, wasm32) ...");
+    let artifacts = Artifacts::build_protocol().context("building the contracts")?;
+
+    let mut node = Devnode::new(DevnodeConfig::default());
+    let accounts = node.accounts();
+    let (alice, bob, slasher) = (accounts[1], accounts[2], accounts[3]);
+    let operators = [Address::with_last_byte(0x01), Address::with_last_byte(0x02)];
+    let mut config = Config::devnet(node.dev_account());
+    config.fee_bps = U256::from(1_000);
+    config.withdrawal_delay = DAY;
+    config.unbonding_delay = DAY;
+    config.cache_programs = true;
+    config.operators = operators
+        .iter()
+        .map(|operator| OperatorConfig {
+            operator: *operator,
+            slasher,
+            cap: ETHER * U256::from(1_000),
+            metadata_uri: format!("https://operators.example/{operator}.json"),
+        })
+        .collect();
+
+    println!(
+        "Deploying to the embedded devnode (chain {}) ...",
+        node.chain_id()
+    );
+    let d = deploy_protocol(&mut node, &artifacts, &config).context("deploying")?;
+    print_deployment(&d);
+    let manifest = write_manifest(&d, node.chain_id(), &config)?;
+    println!("manifest: {}\n", manifest.display());
+
+    let lst = d.lst()?;
+    let mut demo = Demo {
+        node,
+        d,
+        alice,
+        bob,
+    };
+    println!(
+        "{:<48} {:>10} {:>20} {:>12} {:>12}",
+        "step", "gas", "rate (ETH/lrETH)", "alice lrETH", "bob lrETH"
+    );
+    demo.report("deployed", None)?;
+
+    let ten = ETHER * U256::from(10);
+    let mined = demo.send(
+        alice,
+        demo.d.vault,
+        ten,
+        &IVault::depositCall {
+            assets: ten,
+            receiver: alice,
+        },
+    )?;
+    demo.report("alice deposits 10 ETH", Some(&mined))?;
+
+    let five = ETHER * U256::from(5);
+    demo.send(
+        bob,
+        lst,
+        U256::ZERO,
+        &IMockLst::mintCall {
+            to: bob,
+            amount: five,
+        },
+    )?;
+    demo.send(
+        bob,
+        lst,
+        U256::ZERO,
+        &IErc20::approveCall {
+            spender: demo.d.vault,
+            value: five,
+        },
+    )?;
+    let call = IVault::depositAssetCall {
+        asset: lst,
+        amount: five,
+        receiver: bob,
+        minShares: U256::ZERO,
+    };
+    let mined = demo.send(bob, demo.d.vault, U256::ZERO, &call)?;
+    demo.report("bob deposits 5 stETH (1.05 ETH each)", Some(&mined))?;
+
+    let admin = config.deployer;
+    let eight = ETHER * U256::from(8);
+    let call = IVault::delegateCall {
+        operator: operators[0],
+        asset: ETH,
+        amount: eight,
+    };
+    let mined = demo.send(admin, demo.d.vault, U256::ZERO, &call)?;
+    demo.report("delegate 8 ETH to operator 1", Some(&mined))?;
+    let call = IVault::delegateCall {
+        operator: operators[1],
+        asset: lst,
+        amount: ETHER * U256::from(4),
+    };
+    let mined = demo.send(admin, demo.d.vault, U256::ZERO, &call)?;
+    demo.report("delegate 4 stETH to operator 2", Some(&mined))?;
+
+    let reward = ETHER / U256::from(10);
+    let mined = demo.send(
+        admin,
+        demo.d.vault,
+        reward,
+        &IVault::distributeRewardsCall {},
+    )?;
+    demo.report("reward of 0.1 ETH (10% fee to treasury)", Some(&mined))?;
+
+    let call = IDelegation::slashCall {
+        operator: operators[0],
+        amount: ETHER,
+        evidence: B256::repeat_byte(0xE1),
+    };
+    let mined = demo.send(slasher, demo.d.delegation, U256::ZERO, &call)?;
+    demo.report("slash operator 1 by 1 ETH", Some(&mined))?;
+
+    let call = IWithdrawalQueue::requestRedeemCall {
+        shares: five,
+        controller: alice,
+        owner: alice,
+        payoutAsset: ETH,
+    };
+    let mined = demo.send(alice, demo.d.withdrawal_queue, U256::ZERO, &call)?;
+    let request = U256::ZERO;
+    demo.report("alice requests to redeem 5 lrETH for ETH", Some(&mined))?;
+
+    let call = IDelegation::undelegateCall {
+        operator: operators[0],
+        asset: ETH,
+        amount: ETHER * U256::from(5),
+    };
+    let mined = demo.send(admin, demo.d.delegation, U256::ZERO, &call)?;
+    demo.report("undelegate 5 ETH from operator 1", Some(&mined))?;
+
+    demo.node.increase_time(DAY + 1);
+    demo.node.mine();
+    demo.report("one day passes", None)?;
+
+    let call = IDelegation::completeUnbondingCall { id: U256::ZERO };
+    let mined = demo.send(bob, demo.d.delegation, U256::ZERO, &call)?;
+    demo.report("unbonding completes: 5 ETH back to the vault", Some(&mined))?;
+
+    let call = IWithdrawalQueue::finalizeCall {
+        asset: ETH,
+        maxRequests: U256::from(10),
+    };
+    let mined = demo.send(bob, demo.d.withdrawal_queue, U256::ZERO, &call)?;
+    demo.report("finalize the ETH line (anyone may)", Some(&mined))?;
+
+    let before = demo.node.balance(alice, BlockTag::Latest)?;
+    let call = IWithdrawalQueue::claimCall { requestId: request };
+    let mined = demo.send(alice, demo.d.withdrawal_queue, U256::ZERO, &call)?;
+    let after = demo.node.balance(alice, BlockTag::Latest)?;
+    demo.report("alice claims", Some(&mined))?;
+    let paid_fee = U256::from(mined.gas_used) * U256::from(demo.node.base_fee());
+    println!(
+        "\nalice received {} ETH for 5 lrETH (after the slash, less the reward's fee)",
+        format_ether(after + paid_fee - before)
+    );
+    let treasury = demo.read(
+        demo.d.token,
+        &IErc20::balanceOfCall {
+            account: config.treasury,
+        },
+    )?;
+    println!(
+        "treasury holds {} lrETH from the fee",
+        format_ether(treasury)
+    );
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The deployed protocol and the holders of the demo.
+struct Demo {
+    node: Devnode,
+    d: Deployment,
+    alice: Address,
+    bob: Address,
+}
+
+impl Demo {
+    fn send<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+        call: &C,
+    ) -> Result<Mined> {
+        transact(&mut self.node, from, to, value, call)
+            .map_err(|e| anyhow!("{}: {e}", C::SIGNATURE))
+    }
+
+    fn read<C: SolCall>(&mut self, to: Address, call: &C) -> Result<C::Return> {
+        view(&mut self.node, to, call).map_err(|e| anyhow!("{}: {e}", C::SIGNATURE))
+    }
+
+    /// Prints one line of the lifecycle: the step, its gas, the rate and the
+    /// holders' lrETH.
+    fn report(&mut self, step: &str, mined: Option<&Mined>) -> Result<()> {
+        let rate = self.read(self.d.vault, &IVault::getRateCall {})?;
+        let alice = self.read(
+            self.d.token,
+            &IErc20::balanceOfCall {
+                account: self.alice,
+            },
+        )?;
+        let bob = self.read(self.d.token, &IErc20::balanceOfCall { account: self.bob })?;
+        let gas = mined.map_or_else(|| "-".to_string(), |m| m.gas_used.to_string());
+        println!(
+            "{step:<48} {gas:>10} {:>20} {:>12} {:>12}",
+            format_ether(rate),
+            format_ether(alice),
+            format_ether(bob)
+        );
+        Ok(())
+    }
+}
+
+fn print_deployment(d: &Deployment) {
+    println!(
+        "{:<24} {:<44} {:>10} {:>12}",
+        "program", "address", "code bytes", "activation gas"
+    );
+    for program in &d.programs {
+        let activation_gas = program.activation.tx.as_ref().map_or(0, |t| t.gas_used);
+        println!(
+            "{:<24} {:<44} {:>10} {:>12}",
+            program.name,
+            program.address.to_string(),
+            program.code_bytes,
+            activation_gas
+        );
+    }
+    println!("total deployment gas: {}", d.total_gas());
+}
+
+/// Writes the deployment manifest under `target/deployments/` (the embedded
+/// devnode's state is gone when this process ends, so it is not a record to
+/// keep in the repository).
+fn write_manifest(d: &Deployment, chain_id: u64, config: &Config) -> Result<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deployments");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{chain_id}.json"));
+    let json = serde_json::to_string_pretty(&d.manifest(chain_id, config))?;
+    fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
+
+/// `wei` as ETH with six decimals.
+fn format_ether(wei: U256) -> String {
+    let micro = wei / U256::from(1_000_000_000_000u64);
+    let micro: u128 = micro.try_into().unwrap_or(u128::MAX);
+    format!("{}.{:06}", micro / 1_000_000, micro % 1_000_000)
+}
