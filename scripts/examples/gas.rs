@@ -4,16 +4,27 @@
 //! per-asset aggregates instead of looping over operators).
 //!
 //! ```sh
-//! cargo run --release -p deploy --example gas
+//! cargo run --release -p deploy --example gas              # print the figures
+//! cargo run --release -p deploy --example gas -- --write   # and rewrite snapshots/gas.json
+//! cargo run --release -p deploy --example gas -- --check   # fail if snapshots/gas.json is stale
 //! ```
+//!
+//! Gas on the devnode is deterministic for the same programs, so CI checks
+//! the committed snapshot: a change that moves gas shows in its diff.
 //!
 //! What each operation's state is: `deploy::gas`'s documentation.
 
-use anyhow::Result;
+use std::{fs, path::PathBuf, process::ExitCode};
+
+use anyhow::{bail, Context, Result};
 use deploy::{deploy_protocol, gas, Artifacts, Config};
 use devnode::{Devnode, DevnodeConfig};
 
-fn main() -> Result<()> {
+fn main() -> Result<ExitCode> {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    if !["", "--write", "--check"].contains(&mode.as_str()) {
+        bail!("usage: gas [--write | --check]");
+    }
     eprintln!("building the contracts ...");
     let artifacts = Artifacts::build_protocol()?;
     let mut node = Devnode::new(DevnodeConfig::default());
@@ -55,5 +66,27 @@ fn main() -> Result<()> {
         let verdict = if one == many { "equal" } else { "DIFFERENT" };
         println!("  {label:<28} {one:>10}  {many:>12}   {verdict}");
     }
-    Ok(())
+
+    let snapshot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/gas.json");
+    let current = serde_json::to_string_pretty(&report.to_json())? + "\n";
+    match mode.as_str() {
+        "--write" => {
+            fs::write(&snapshot, &current)
+                .with_context(|| format!("writing {}", snapshot.display()))?;
+            eprintln!("wrote {}", snapshot.display());
+        }
+        "--check" => {
+            let committed = fs::read_to_string(&snapshot).unwrap_or_default();
+            if committed != current {
+                eprintln!(
+                    "{} is stale: run `cargo run --release -p deploy --example gas -- --write`\n{current}",
+                    snapshot.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            eprintln!("{} is current", snapshot.display());
+        }
+        _ => {}
+    }
+    Ok(ExitCode::SUCCESS)
 }

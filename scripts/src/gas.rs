@@ -80,6 +80,22 @@ impl Report {
         }
         out
     }
+
+    /// The snapshot committed as `snapshots/gas.json`: cached figures under
+    /// `operations` (how a live protocol runs), uncached under `uncached`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let object = |figures: &Figures| {
+            figures
+                .0
+                .iter()
+                .map(|(name, gas)| ((*name).to_string(), serde_json::Value::from(*gas)))
+                .collect::<serde_json::Map<_, _>>()
+        };
+        serde_json::json!({
+            "operations": object(&self.cached),
+            "uncached": object(&self.uncached),
+        })
+    }
 }
 
 /// Measures every operation on `deployment`, first with its programs as
