@@ -1062,13 +1062,20 @@ impl Vault {
         Ok(shares)
     }
 
-    /// Pulls `amount` of `asset` from the caller and returns what arrived.
+    /// Pulls `amount` of `asset` from the caller and returns what arrived,
+    /// at most `amount`.
     fn pull_tokens(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
         let this = self.vm().contract_address();
         let sender = self.vm().msg_sender();
         let before = self.balance_of(asset, this)?;
         safe_transfer_from(self.vm(), asset, sender, this, amount)?;
-        let received = self.balance_of(asset, this)?.saturating_sub(before);
+        // Never more than was asked: a token that calls back into the vault
+        // from `transferFrom` (a transfer hook) would otherwise have the
+        // nested deposit's tokens counted again in this delta.
+        let received = self
+            .balance_of(asset, this)?
+            .saturating_sub(before)
+            .min(amount);
         if received.is_zero() {
             return Err(ZeroAmount {}.into());
         }
