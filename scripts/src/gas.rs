@@ -15,6 +15,11 @@
 //! | `delegate` | `delegate` of 1 ETH to an operator that already holds ETH stake |
 //! | `distribute_rewards` | a 0.01 ETH report with a 10% fee, minted to a treasury that already holds lrETH |
 //! | `slash` | the slasher cuts 0.1 ETH from an operator holding ETH stake |
+//! | `request_redeem` | `requestRedeem` of 0.1 lrETH for ETH by its owner, behind an earlier request in the ETH line |
+//! | `finalize_one` | `finalize(ETH, 1)` of one due request |
+//! | `finalize_batch_10` | `finalize(ETH, 10)` of ten due requests, divided by ten (per request) |
+//! | `claim` | `claim` of a finalized ETH request, paid to its controller |
+//! | `cancel` | `cancel` of a pending request by its controller |
 //! | `deposit_eth_1_operator` / `deposit_eth_50_operators` | `deposit_eth_new_holder` with 1, then 50 operators allow-listed and holding stake, from the same state otherwise |
 
 use alloy_primitives::{Address, B256, U256};
@@ -23,7 +28,7 @@ use anyhow::{anyhow, ensure, Context, Result};
 use devnode::Devnode;
 
 use crate::{
-    abi::{IDelegation, IErc20, IMockLst, IOperatorRegistry, IVault, ETH},
+    abi::{IDelegation, IErc20, IMockLst, IOperatorRegistry, IVault, IWithdrawalQueue, ETH},
     backend::Mined,
     client::transact,
     programs,
@@ -39,6 +44,11 @@ pub const OPERATIONS: &[&str] = &[
     "delegate",
     "distribute_rewards",
     "slash",
+    "request_redeem",
+    "finalize_one",
+    "finalize_batch_10",
+    "claim",
+    "cancel",
     "deposit_eth_1_operator",
     "deposit_eth_50_operators",
 ];
@@ -312,6 +322,53 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
             evidence: B256::repeat_byte(0xe1),
         },
     )?;
+
+    // The withdrawal queue: a line with an earlier request, then each step.
+    let redeem = |who: Address| IWithdrawalQueue::requestRedeemCall {
+        shares: ETHER / U256::from(10),
+        controller: who,
+        owner: who,
+        payoutAsset: ETH,
+    };
+    s.call(who.seed, d.withdrawal_queue, U256::ZERO, &redeem(who.seed))?;
+    s.measure(
+        "request_redeem",
+        who.alice,
+        d.withdrawal_queue,
+        U256::ZERO,
+        &redeem(who.alice),
+    )?;
+    let finalize = |max: u64| IWithdrawalQueue::finalizeCall {
+        asset: ETH,
+        maxRequests: U256::from(max),
+    };
+    s.measure(
+        "finalize_one",
+        who.carol,
+        d.withdrawal_queue,
+        U256::ZERO,
+        &finalize(1),
+    )?;
+    for _ in 0..9 {
+        s.call(who.seed, d.withdrawal_queue, U256::ZERO, &redeem(who.seed))?;
+    }
+    let batch = s.call(who.carol, d.withdrawal_queue, U256::ZERO, &finalize(10))?;
+    s.figures.push(("finalize_batch_10", batch.gas_used / 10));
+    // Alice's request (id 1) was finalized in the batch.
+    let claim = IWithdrawalQueue::claimCall {
+        requestId: U256::from(1),
+    };
+    s.measure("claim", who.alice, d.withdrawal_queue, U256::ZERO, &claim)?;
+    s.call(
+        who.alice,
+        d.withdrawal_queue,
+        U256::ZERO,
+        &redeem(who.alice),
+    )?;
+    let cancel = IWithdrawalQueue::cancelCall {
+        requestId: U256::from(11),
+    };
+    s.measure("cancel", who.alice, d.withdrawal_queue, U256::ZERO, &cancel)?;
 
     // The same deposit with 1 and with 50 operators, from the same state:
     // delegating moves idle ETH to `delegated` and leaves total assets and
