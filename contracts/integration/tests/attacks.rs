@@ -1349,3 +1349,144 @@ fn a_slash_that_wipes_out_every_asset_breaks_no_arithmetic(alice: Address) {
     assert_eq!(p.balance(h), held);
     p.assert_books();
 }
+
+// ----- Acknowledged findings of audits/FINDINGS.md, as they behave -----
+
+/// Finding M-2: finalization refreshes only the payout asset's rate. An LST
+/// whose source fell but that nobody synced is still valued at its old rate
+/// when the ETH line finalizes, so an ETH request is paid at the stale,
+/// higher books; the remaining holders carry the difference until the next
+/// sync. Bounded by the registry's per-update bound times the LST's share of
+/// total assets; anyone (a keeper) can sync first.
+#[motsu::test]
+fn finding_m2_eth_finalization_uses_the_last_synced_lst_rate(alice: Address, bob: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    let shares = p.deposit_eth(alice, ether(10));
+    p.deposit_lst(bob, ether(10));
+    let fallen = rate(105) * U256::from(9_600) / U256::from(10_000);
+    p.source.sender(p.admin).set_rate(fallen).motsu_unwrap();
+    let stale_total = p.total();
+    let synced_total = ether(10) + ether(10) * fallen / ETHER;
+    assert!(stale_total > synced_total);
+
+    let id = request(&p, alice, shares, ETH);
+    finalize(&p, ETH);
+    assert_eq!(p.vault.sender(alice).asset_totals(lst).2, rate(105));
+    let paid = get(&p, id).3;
+    let fair = shares * (synced_total + VIRTUAL_OFFSET) / (p.supply() + shares + VIRTUAL_OFFSET);
+    assert!(paid > fair, "paid {paid}, fair {fair}");
+    assert!(paid - fair <= ether(10) * (rate(105) - fallen) / ETHER);
+    p.assert_books();
+}
+
+/// Finding L-2: an operator's cap is checked when stake is delegated, at
+/// the delegation contract's last rates for the other assets; a later LST
+/// rise is not re-checked, so the stake's value can drift above the cap.
+#[motsu::test]
+fn finding_l2_operator_cap_is_checked_at_delegation_time_rates(alice: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    p.deposit_eth(alice, ether(10));
+    p.deposit_lst(alice, ether(10));
+    p.operators
+        .sender(p.admin)
+        .add_operator(op(), String::new(), slasher(), ether(11))
+        .motsu_unwrap();
+    p.vault
+        .sender(p.admin)
+        .delegate(op(), lst, ether(10))
+        .motsu_unwrap();
+    for step in [10_400u64, 10_816] {
+        let risen = rate(105) * U256::from(step) / U256::from(10_000);
+        p.source.sender(p.admin).set_rate(risen).motsu_unwrap();
+        p.vault.sender(alice).sync_asset_rate(lst).motsu_unwrap();
+    }
+    let true_value = ether(10) * p.vault.sender(alice).asset_totals(lst).2 / ETHER;
+    assert!(
+        true_value > ether(11),
+        "the stake is now worth more than the cap"
+    );
+    // Delegating ETH checks the cap at the layer's stored LST rate (1.05).
+    p.vault
+        .sender(p.admin)
+        .delegate(op(), ETH, ether(1) / U256::from(4))
+        .motsu_unwrap();
+    assert_eq!(
+        p.delegation
+            .sender(alice)
+            .operator_stake_value(op())
+            .motsu_unwrap(),
+        ether(10) * rate(105) / ETHER + ether(1) / U256::from(4)
+    );
+    p.assert_books();
+}
+
+/// A slash recipient that refuses ETH.
+#[storage]
+pub struct Refuser;
+
+unsafe impl TopLevelStorage for Refuser {}
+
+#[public]
+impl Refuser {
+    #[receive]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Err(b"no ETH here".to_vec())
+    }
+}
+
+/// Finding L-3: ETH slashing sends the cut to the slash recipient and
+/// reverts if it refuses, so a recipient that cannot take ETH blocks ETH
+/// slashing (and nothing changes) until the admin names another one.
+#[motsu::test]
+fn finding_l3_a_refusing_slash_recipient_blocks_eth_slashing(alice: Address) {
+    let p = Protocol::deploy();
+    let refuser: Contract<Refuser> = Contract::new();
+    p.deposit_eth(alice, ether(10));
+    delegate_all_eth(&p);
+    p.delegation
+        .sender(p.admin)
+        .set_slash_recipient(refuser.address())
+        .motsu_unwrap();
+    let before = books(&p);
+    let err = p
+        .delegation
+        .sender(slasher())
+        .slash(op(), ETHER, EVIDENCE)
+        .motsu_unwrap_err();
+    assert!(matches!(err, delegation::Error::EthTransferFailed(_)));
+    assert_eq!(books(&p), before);
+
+    p.delegation
+        .sender(p.admin)
+        .set_slash_recipient(p.slash_recipient)
+        .motsu_unwrap();
+    p.delegation
+        .sender(slasher())
+        .slash(op(), ETHER, EVIDENCE)
+        .motsu_unwrap();
+    assert_eq!(p.total(), before.0 - ETHER);
+    p.assert_books();
+}
+
+/// Finding L-4: the registry accepts a reading whose update time is older
+/// than the one it last accepted, as long as it is within the staleness
+/// limit and the per-update bound: a source can step back to an earlier
+/// rate.
+#[motsu::test]
+fn finding_l4_the_registry_accepts_an_older_reading(alice: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    p.deposit_lst(alice, ether(1));
+    let newer = rate(106);
+    p.source.sender(p.admin).set_rate(newer).motsu_unwrap();
+    p.vault.sender(alice).sync_asset_rate(lst).motsu_unwrap();
+    p.source
+        .sender(p.admin)
+        .set_rate_at(rate(105), U256::from(NOW - 3_600))
+        .motsu_unwrap();
+    let accepted = p.vault.sender(alice).sync_asset_rate(lst).motsu_unwrap();
+    assert_eq!(accepted, rate(105), "the older reading was accepted");
+    p.assert_books();
+}
