@@ -37,6 +37,17 @@ pub const UNBONDING_DELAY: u64 = 0;
 /// moves (tests of the delay set their own).
 pub const WITHDRAWAL_DELAY: u64 = 0;
 
+/// Evidence hash the tests' slashes cite.
+pub const EVIDENCE: alloy_primitives::B256 = alloy_primitives::B256::repeat_byte(0xE7);
+/// motsu's block time: fixed (1 January 2025), it never moves.
+pub const NOW: u64 = 1_735_689_600;
+
+/// `n` ETH in wei.
+#[must_use]
+pub fn ether(n: u64) -> U256 {
+    ETHER * U256::from(n)
+}
+
 /// `hundredths` / 100 ETH per token.
 #[must_use]
 pub fn rate(hundredths: u64) -> U256 {

@@ -13,7 +13,7 @@
 
 extern crate alloc;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
 use lrt_common::{
     access::{AccessControlUnauthorizedAccount, IRoles},
@@ -25,7 +25,9 @@ use lrt_common::{
     shares::VIRTUAL_OFFSET,
 };
 use lrt_delegation as delegation;
-use lrt_integration::{rate, EthSink, Protocol, ETHER, MAX_CHANGE_BPS, STALENESS};
+use lrt_integration::{
+    ether, rate, EthSink, Protocol, ETHER, EVIDENCE, MAX_CHANGE_BPS, NOW, STALENESS,
+};
 use lrt_rate_source::RateSource;
 use lrt_vault as vault;
 use lrt_withdrawal_queue::{self as queue, CLAIMED, FINALIZED, PENDING};
@@ -35,14 +37,6 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
-
-const EVIDENCE: B256 = B256::repeat_byte(0xE7);
-/// The fixture's fixed block time (motsu never moves it).
-const NOW: u64 = 1_735_689_600;
-
-fn ether(n: u64) -> U256 {
-    ETHER * U256::from(n)
-}
 
 fn op() -> Address {
     Address::with_last_byte(0x41)

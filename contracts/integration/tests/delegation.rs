@@ -1,7 +1,7 @@
 //! Operators, delegation, unbonding and slashing across the operator
 //! registry, the delegation contract, the vault and the token.
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolError;
 use lrt_common::{
     access::{AccessControlUnauthorizedAccount, AccessError},
@@ -11,13 +11,11 @@ use lrt_common::{
     shares::VIRTUAL_OFFSET,
 };
 use lrt_delegation as delegation;
-use lrt_integration::{rate, Protocol, ETHER};
+use lrt_integration::{ether, rate, Protocol, ETHER, EVIDENCE};
 use lrt_operator_registry as operators;
 use lrt_vault as vault;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
-
-const EVIDENCE: B256 = B256::repeat_byte(0xE7);
 
 fn op(n: u8) -> Address {
     Address::with_last_byte(0x40 + n)
@@ -33,10 +31,6 @@ fn passed_on(err: &vault::Error) -> [u8; 4] {
         vault::Error::External(ExternalRevert(data)) => data[..4].try_into().unwrap(),
         other => panic!("expected a passed-on revert, got {other:?}"),
     }
-}
-
-fn ether(n: u64) -> U256 {
-    ETHER * U256::from(n)
 }
 
 // ----- Operator registry -----

@@ -19,13 +19,13 @@ use std::{
     sync::atomic::{AtomicU64, Ordering},
 };
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolError;
 use lrt_common::{
     access::AccessControlUnauthorizedAccount, constants::ETH, shares::VIRTUAL_OFFSET,
 };
 use lrt_delegation as delegation;
-use lrt_integration::{EthSink, Protocol, ETHER};
+use lrt_integration::{EthSink, Protocol, ETHER, EVIDENCE};
 use lrt_vault as vault;
 use lrt_withdrawal_queue::{self as queue, CANCELLED, CLAIMED, FINALIZED, PENDING};
 use motsu::prelude::*;
@@ -35,7 +35,6 @@ use proptest::{
     test_runner::{FileFailurePersistence, TestRunner},
 };
 
-const EVIDENCE: B256 = B256::repeat_byte(0xE7);
 const HOLDERS: usize = 3;
 const OPERATORS: u8 = 2;
 const DAY: u64 = 86_400;

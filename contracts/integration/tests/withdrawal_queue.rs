@@ -14,7 +14,7 @@
 
 extern crate alloc;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolError;
 use lrt_common::{
     access::{AccessControlUnauthorizedAccount, AccessError},
@@ -22,7 +22,7 @@ use lrt_common::{
     external::ExternalRevert,
     transfer::EthTransferFailed,
 };
-use lrt_integration::{rate, EthSink, Protocol, ETHER};
+use lrt_integration::{ether, rate, EthSink, Protocol, ETHER, EVIDENCE, NOW};
 use lrt_withdrawal_queue::{self as queue, *};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::{
@@ -32,14 +32,6 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageU256, StorageVec},
 };
-
-const EVIDENCE: B256 = B256::repeat_byte(0xE7);
-/// motsu's fixed block time.
-const NOW: u64 = 1_735_689_600;
-
-fn ether(n: u64) -> U256 {
-    ETHER * U256::from(n)
-}
 
 fn op() -> Address {
     Address::with_last_byte(0x41)
