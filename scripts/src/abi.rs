@@ -169,12 +169,15 @@ sol! {
         function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
         function finalize(address asset, uint256 maxRequests) external returns (uint256 count);
         function claim(uint256 requestId) external returns (uint256 amount);
+        function claimTo(uint256 requestId, address receiver) external returns (uint256 amount);
         function cancel(uint256 requestId) external;
         function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
         function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
 
         event RedeemRequest(address indexed controller, address indexed owner, uint256 indexed requestId, address sender, uint256 shares);
         event RedeemClaimed(uint256 indexed requestId, address indexed controller, address indexed receiver, address asset, uint256 amount);
+
+        error EthTransferFailed(address to, uint256 amount);
     }
 
     #[derive(Debug, PartialEq, Eq)]

@@ -184,6 +184,10 @@ impl Env {
         transact(&mut self.node, from, to, value, call)
     }
 
+    fn node_call(&mut self, request: &alloy_rpc_types_eth::TransactionRequest) -> deploy::Called {
+        deploy::Backend::call(&mut self.node, request).expect("a call")
+    }
+
     fn read<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
         view(&mut self.node, to, call).unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
     }
@@ -336,6 +340,166 @@ fn a_withdrawal_goes_from_request_to_claim_in_eth() {
         &IWithdrawalQueue::claimCall { requestId: id },
     );
     assert!(again.is_err(), "a second claim fails");
+}
+
+/// Creation code that deploys `runtime` as EVM code: copy it to memory and
+/// return it.
+fn evm_initcode(runtime: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(runtime.len()).expect("a runtime under 256 bytes");
+    // PUSH1 len, DUP1, PUSH1 11 (this prologue's length), PUSH1 0, CODECOPY,
+    // PUSH1 0, RETURN.
+    let mut code = vec![
+        0x60, len, 0x80, 0x60, 0x0b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3,
+    ];
+    code.extend_from_slice(runtime);
+    code
+}
+
+/// A receiver whose every call (a plain ETH transfer included) writes two
+/// fresh storage slots, ~44,000 gas: far beyond the 2,300 a `transfer`-style
+/// stipend would give it, as a multisig's `receive()` can be.
+const COSTLY_RECEIVER: [u8; 11] = [
+    0x60, 0x01, 0x60, 0x00, 0x55, // SSTORE(0, 1)
+    0x60, 0x02, 0x60, 0x01, 0x55, // SSTORE(1, 2)
+    0x00, // STOP
+];
+
+/// A receiver that, when paid, reads the vault's `totalAssets()` and reverts
+/// if that read fails: while the vault is paying it, the vault is on the
+/// call stack, so the read is a re-entry.
+fn reentrant_receiver(vault: Address) -> Vec<u8> {
+    let mut code = vec![0x63];
+    code.extend_from_slice(&IVault::totalAssetsCall::SELECTOR); // PUSH4 selector
+    code.extend_from_slice(&[0x60, 0xe0, 0x1b, 0x60, 0x00, 0x52]); // << 224, MSTORE at 0
+    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x04, 0x60, 0x00]); // ret 0,0; args 0,4
+    code.push(0x73); // PUSH20 vault
+    code.extend_from_slice(vault.as_slice());
+    code.extend_from_slice(&[0x5a, 0xfa]); // GAS, STATICCALL
+    code.extend_from_slice(&[0x60, 0x32, 0x57]); // JUMPI to the STOP below on success
+    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0xfd]); // REVERT(0, 0)
+    code.extend_from_slice(&[0x5b, 0x00]); // JUMPDEST (offset 0x32), STOP
+    assert_eq!(code.len(), 0x34);
+    code
+}
+
+impl Env {
+    fn deploy_evm(&mut self, runtime: &[u8]) -> Address {
+        let request = deploy::client::request(self.admin, None, U256::ZERO, evm_initcode(runtime));
+        let mined = deploy::client::send(&mut self.node, request).expect("EVM deployment");
+        mined.contract_address.expect("a created contract")
+    }
+
+    /// Alice deposits, requests `shares` for ETH, and the request is
+    /// finalized. Returns the request id.
+    fn finalized_request(&mut self, shares: U256) -> U256 {
+        let (alice, queue) = (self.alice, self.d.withdrawal_queue);
+        self.deposit_eth(alice, shares * U256::from(2));
+        let call = IWithdrawalQueue::requestRedeemCall {
+            shares,
+            controller: alice,
+            owner: alice,
+            payoutAsset: ETH,
+        };
+        let mined = self.send(alice, queue, U256::ZERO, &call);
+        let id = mined
+            .logs
+            .iter()
+            .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
+            .expect("a RedeemRequest event")
+            .requestId;
+        self.send(
+            alice,
+            queue,
+            U256::ZERO,
+            &IWithdrawalQueue::finalizeCall {
+                asset: ETH,
+                maxRequests: U256::from(10),
+            },
+        );
+        id
+    }
+}
+
+#[test]
+fn a_claim_pays_a_contract_whose_receive_costs_far_more_than_a_stipend() {
+    let mut env = Env::new();
+    let receiver = env.deploy_evm(&COSTLY_RECEIVER);
+    let id = env.finalized_request(ETHER);
+    let (alice, queue) = (env.alice, env.d.withdrawal_queue);
+    env.send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::claimToCall {
+            requestId: id,
+            receiver,
+        },
+    );
+    assert_eq!(env.node.balance(receiver, BlockTag::Latest).unwrap(), ETHER);
+    let wrote = env
+        .node
+        .storage(receiver, U256::from(1), BlockTag::Latest)
+        .unwrap();
+    assert_eq!(
+        U256::from_be_bytes(wrote.0),
+        U256::from(2),
+        "the receiver's code ran to the end"
+    );
+}
+
+#[test]
+fn a_receiver_that_reenters_the_vault_makes_the_claim_revert_and_stay_claimable() {
+    let mut env = Env::new();
+    let vault = env.d.vault;
+    let receiver = env.deploy_evm(&reentrant_receiver(vault));
+    // Outside a payout the receiver's read of the vault succeeds.
+    let probe = deploy::client::request(env.alice, Some(receiver), U256::ZERO, Vec::new());
+    assert!(matches!(
+        env.node_call(&probe),
+        deploy::Called::Success { .. }
+    ));
+
+    let id = env.finalized_request(ETHER);
+    let (alice, queue) = (env.alice, env.d.withdrawal_queue);
+    let err = env
+        .try_send(
+            alice,
+            queue,
+            U256::ZERO,
+            &IWithdrawalQueue::claimToCall {
+                requestId: id,
+                receiver,
+            },
+        )
+        .expect_err("the re-entering receiver must make the claim fail");
+    let failed = err
+        .decode::<IWithdrawalQueue::EthTransferFailed>()
+        .expect("EthTransferFailed");
+    assert_eq!((failed.to, failed.amount), (receiver, ETHER));
+    let claimable = env.read(
+        queue,
+        &IWithdrawalQueue::claimableRedeemRequestCall {
+            requestId: id,
+            controller: alice,
+        },
+    );
+    assert_eq!(claimable, ETHER, "the request stays claimable");
+    env.send(
+        alice,
+        queue,
+        U256::ZERO,
+        &IWithdrawalQueue::claimCall { requestId: id },
+    );
+    assert_eq!(
+        env.read(
+            queue,
+            &IWithdrawalQueue::claimableRedeemRequestCall {
+                requestId: id,
+                controller: alice
+            }
+        ),
+        U256::ZERO
+    );
 }
 
 #[test]
