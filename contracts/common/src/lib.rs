@@ -15,9 +15,10 @@ pub mod math;
 pub mod shares;
 pub mod transfer;
 
-/// Programs abort on panic without formatting a message: the standard
-/// library's handler pulls in `core::fmt` and would double a program's size.
-/// A panic is a bug; every expected failure is a typed error instead.
+/// Programs are `no_std` and abort on panic without formatting a message:
+/// the standard library's handler would link its panic machinery and
+/// `core::fmt` into every program. A panic is a bug; every expected failure
+/// is a typed error instead.
 #[cfg(all(target_arch = "wasm32", not(feature = "export-abi")))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo) -> ! {
