@@ -42,6 +42,18 @@ pub const EVIDENCE: alloy_primitives::B256 = alloy_primitives::B256::repeat_byte
 /// motsu's block time: fixed (1 January 2025), it never moves.
 pub const NOW: u64 = 1_735_689_600;
 
+/// The `n`-th test operator's address.
+#[must_use]
+pub fn op(n: u8) -> Address {
+    Address::with_last_byte(0x40 + n)
+}
+
+/// The slasher of the `n`-th test operator.
+#[must_use]
+pub fn slasher(n: u8) -> Address {
+    Address::with_last_byte(0x80 + n)
+}
+
 /// `n` ETH in wei.
 #[must_use]
 pub fn ether(n: u64) -> U256 {

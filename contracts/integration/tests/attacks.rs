@@ -26,7 +26,7 @@ use lrt_common::{
 };
 use lrt_delegation as delegation;
 use lrt_integration::{
-    ether, rate, EthSink, Protocol, ETHER, EVIDENCE, MAX_CHANGE_BPS, NOW, STALENESS,
+    ether, op, rate, slasher, EthSink, Protocol, ETHER, EVIDENCE, MAX_CHANGE_BPS, NOW, STALENESS,
 };
 use lrt_rate_source::RateSource;
 use lrt_vault as vault;
@@ -37,14 +37,6 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
-
-fn op() -> Address {
-    Address::with_last_byte(0x41)
-}
-
-fn slasher() -> Address {
-    Address::with_last_byte(0x81)
-}
 
 fn wallet() -> Contract<EthSink> {
     Contract::new()
@@ -91,11 +83,11 @@ fn selector(data: &[u8]) -> [u8; 4] {
 }
 
 fn delegate_all_eth(p: &Protocol) {
-    p.add_operator(op(), slasher());
+    p.add_operator(op(1), slasher(1));
     let idle = p.vault.sender(p.admin).asset_totals(ETH).0;
     p.vault
         .sender(p.admin)
-        .delegate(op(), ETH, idle)
+        .delegate(op(1), ETH, idle)
         .motsu_unwrap();
 }
 
@@ -219,16 +211,16 @@ fn front_running_a_slash_with_a_request_gains_nothing() {
     let (alice, bob) = (wallet(), wallet());
     let shares = p.deposit_eth(alice.address(), ether(10));
     p.deposit_eth(bob.address(), ether(10));
-    p.add_operator(op(), slasher());
+    p.add_operator(op(1), slasher(1));
     p.vault
         .sender(p.admin)
-        .delegate(op(), ETH, ether(10))
+        .delegate(op(1), ETH, ether(10))
         .motsu_unwrap();
     let id = request(&p, alice.address(), shares, ETH);
 
     p.delegation
-        .sender(slasher())
-        .slash(op(), ether(4), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ether(4), EVIDENCE)
         .motsu_unwrap();
     finalize(&p, ETH);
     p.withdrawals
@@ -261,18 +253,18 @@ fn undelegating_does_not_escape_a_slash(alice: Address) {
     let entry = p
         .delegation
         .sender(p.admin)
-        .undelegate(op(), ETH, ether(10))
+        .undelegate(op(1), ETH, ether(10))
         .motsu_unwrap();
     let total = p.total();
     let lost = p
         .delegation
-        .sender(slasher())
-        .slash(op(), ether(5), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ether(5), EVIDENCE)
         .motsu_unwrap();
     assert_eq!(lost, ether(5));
     assert_eq!(p.total(), total - ether(5));
     assert_eq!(
-        p.delegation.sender(p.admin).stake_of(op(), ETH),
+        p.delegation.sender(p.admin).stake_of(op(1), ETH),
         (U256::ZERO, ether(5))
     );
     let err = p
@@ -304,10 +296,10 @@ fn short_delivering_token_cannot_inflate_the_books(alice: Address) {
     let (idle, ..) = p.vault.sender(alice).asset_totals(lst);
     assert_eq!(idle, ether(10) - U256::from(2));
     assert_eq!(shares, (ether(10) - U256::from(2)) * rate(105) / ETHER);
-    p.add_operator(op(), slasher());
+    p.add_operator(op(1), slasher(1));
     p.vault
         .sender(p.admin)
-        .delegate(op(), lst, ether(4))
+        .delegate(op(1), lst, ether(4))
         .motsu_unwrap();
     p.assert_books();
 
@@ -749,7 +741,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
         (
             "vault.delegate",
             Needs::VaultDelegationManager,
-            Box::new(move |s| failed(p.vault.sender(s).delegate(op(), ETH, one).motsu_res())),
+            Box::new(move |s| failed(p.vault.sender(s).delegate(op(1), ETH, one).motsu_res())),
         ),
         (
             "vault.grantRole",
@@ -845,7 +837,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
                 failed(
                     p.operators
                         .sender(s)
-                        .set_operator_metadata(op(), String::new())
+                        .set_operator_metadata(op(1), String::new())
                         .motsu_res(),
                 )
             }),
@@ -857,7 +849,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
                 failed(
                     p.operators
                         .sender(s)
-                        .set_operator_cap(op(), U256::ZERO)
+                        .set_operator_cap(op(1), U256::ZERO)
                         .motsu_res(),
                 )
             }),
@@ -869,7 +861,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
                 failed(
                     p.operators
                         .sender(s)
-                        .set_operator_slasher(op(), s)
+                        .set_operator_slasher(op(1), s)
                         .motsu_res(),
                 )
             }),
@@ -881,7 +873,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
                 failed(
                     p.operators
                         .sender(s)
-                        .set_operator_paused(op(), true)
+                        .set_operator_paused(op(1), true)
                         .motsu_res(),
                 )
             }),
@@ -889,7 +881,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
         (
             "operators.removeOperator",
             Needs::OperatorManager,
-            Box::new(move |s| failed(p.operators.sender(s).remove_operator(op()).motsu_res())),
+            Box::new(move |s| failed(p.operators.sender(s).remove_operator(op(1)).motsu_res())),
         ),
         (
             "operators.setDelegation",
@@ -903,7 +895,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
                 failed(
                     p.delegation
                         .sender(s)
-                        .undelegate(op(), ETH, one)
+                        .undelegate(op(1), ETH, one)
                         .motsu_res(),
                 )
             }),
@@ -962,7 +954,7 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
 #[motsu::test]
 fn every_privileged_function_rejects_every_other_role(alice: Address) {
     let p = Protocol::deploy();
-    p.add_operator(op(), slasher());
+    p.add_operator(op(1), slasher(1));
     p.deposit_eth(alice, ether(10));
     let role = |n: u8| Address::with_last_byte(0xC0 + n);
     let (pauser, reporter, asset_manager, delegation_manager, operator_manager, stranger) =
@@ -1030,7 +1022,7 @@ fn every_privileged_function_rejects_every_other_role(alice: Address) {
     assert!(!p.vault.sender(alice).deposits_paused());
     assert_eq!(p.vault.sender(alice).fee_bps(), U256::ZERO);
     assert_eq!(
-        p.operators.sender(alice).operator(op()).0,
+        p.operators.sender(alice).operator(op(1)).0,
         lrt_common::interfaces::OPERATOR_ACTIVE
     );
 
@@ -1053,7 +1045,7 @@ fn every_privileged_function_rejects_every_other_role(alice: Address) {
     let err = p
         .delegation
         .sender(stranger)
-        .slash(op(), ETHER, EVIDENCE)
+        .slash(op(1), ETHER, EVIDENCE)
         .motsu_unwrap_err();
     assert!(matches!(err, delegation::Error::NotSlasher(_)));
 }
@@ -1075,7 +1067,7 @@ fn every_pause_flag_stops_exactly_its_entry_points() {
     let a = alice.address();
     let shares = p.deposit_eth(a, ether(20));
     p.deposit_lst(a, ether(5));
-    p.add_operator(op(), slasher());
+    p.add_operator(op(1), slasher(1));
     let finalized = request(&p, a, shares / U256::from(10), ETH);
     finalize(&p, ETH);
 
@@ -1105,7 +1097,7 @@ fn every_pause_flag_stops_exactly_its_entry_points() {
     p.withdrawals.sender(a).claim(finalized).motsu_unwrap();
     p.vault
         .sender(p.admin)
-        .delegate(op(), ETH, ETHER)
+        .delegate(op(1), ETH, ETHER)
         .motsu_unwrap();
     p.admin.fund(ETHER / U256::from(100));
     p.vault
@@ -1150,12 +1142,12 @@ fn every_pause_flag_stops_exactly_its_entry_points() {
     // An operator paused.
     p.operators
         .sender(p.admin)
-        .set_operator_paused(op(), true)
+        .set_operator_paused(op(1), true)
         .motsu_unwrap();
     let err = p
         .vault
         .sender(p.admin)
-        .delegate(op(), ETH, ETHER)
+        .delegate(op(1), ETH, ETHER)
         .motsu_unwrap_err();
     assert_eq!(
         selector(&Vec::<u8>::from(err)),
@@ -1163,11 +1155,11 @@ fn every_pause_flag_stops_exactly_its_entry_points() {
     );
     p.delegation
         .sender(p.admin)
-        .undelegate(op(), ETH, ETHER / U256::from(2))
+        .undelegate(op(1), ETH, ETHER / U256::from(2))
         .motsu_unwrap();
     p.delegation
-        .sender(slasher())
-        .slash(op(), ETHER / U256::from(4), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ETHER / U256::from(4), EVIDENCE)
         .motsu_unwrap();
     p.assert_books();
 }
@@ -1185,7 +1177,7 @@ fn admin_changes_never_move_total_assets_or_the_rate(alice: Address) {
     p.deposit_eth(alice, ether(10));
     p.deposit_lst(alice, ether(10));
     delegate_all_eth(&p);
-    p.add_operator(spare, slasher());
+    p.add_operator(spare, slasher(1));
     request(&p, alice, ETHER, ETH);
     let (before, lrt_rate) = (books(&p), p.rate());
     let admin = p.admin;
@@ -1204,11 +1196,11 @@ fn admin_changes_never_move_total_assets_or_the_rate(alice: Address) {
         .motsu_unwrap();
     p.operators
         .sender(admin)
-        .set_operator_paused(op(), true)
+        .set_operator_paused(op(1), true)
         .motsu_unwrap();
     p.operators
         .sender(admin)
-        .set_operator_cap(op(), U256::ZERO)
+        .set_operator_cap(op(1), U256::ZERO)
         .motsu_unwrap();
     p.operators
         .sender(admin)
@@ -1255,12 +1247,12 @@ fn admin_changes_never_move_total_assets_or_the_rate(alice: Address) {
     // The removed operator is gone and the paused one keeps its stake.
     let err = p
         .delegation
-        .sender(slasher())
+        .sender(slasher(1))
         .slash(spare, ETHER, EVIDENCE)
         .motsu_unwrap_err();
     assert!(matches!(err, delegation::Error::OperatorRemoved(_)));
     assert_eq!(
-        p.delegation.sender(alice).stake_of(op(), ETH),
+        p.delegation.sender(alice).stake_of(op(1), ETH),
         (ether(10), U256::ZERO)
     );
     p.assert_books();
@@ -1286,11 +1278,11 @@ fn a_slash_that_wipes_out_every_asset_breaks_no_arithmetic(alice: Address) {
     let idle = p.vault.sender(alice).asset_totals(lst).0;
     p.vault
         .sender(p.admin)
-        .delegate(op(), lst, idle)
+        .delegate(op(1), lst, idle)
         .motsu_unwrap();
     p.delegation
-        .sender(slasher())
-        .slash(op(), U256::MAX, EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), U256::MAX, EVIDENCE)
         .motsu_unwrap();
     assert_eq!(p.total(), U256::ZERO);
     assert!(!p.supply().is_zero());
@@ -1385,11 +1377,11 @@ fn finding_l2_operator_cap_is_checked_at_delegation_time_rates(alice: Address) {
     p.deposit_lst(alice, ether(10));
     p.operators
         .sender(p.admin)
-        .add_operator(op(), String::new(), slasher(), ether(11))
+        .add_operator(op(1), String::new(), slasher(1), ether(11))
         .motsu_unwrap();
     p.vault
         .sender(p.admin)
-        .delegate(op(), lst, ether(10))
+        .delegate(op(1), lst, ether(10))
         .motsu_unwrap();
     for step in [10_400u64, 10_816] {
         let risen = rate(105) * U256::from(step) / U256::from(10_000);
@@ -1404,12 +1396,12 @@ fn finding_l2_operator_cap_is_checked_at_delegation_time_rates(alice: Address) {
     // Delegating ETH checks the cap at the layer's stored LST rate (1.05).
     p.vault
         .sender(p.admin)
-        .delegate(op(), ETH, ether(1) / U256::from(4))
+        .delegate(op(1), ETH, ether(1) / U256::from(4))
         .motsu_unwrap();
     assert_eq!(
         p.delegation
             .sender(alice)
-            .operator_stake_value(op())
+            .operator_stake_value(op(1))
             .motsu_unwrap(),
         ether(10) * rate(105) / ETHER + ether(1) / U256::from(4)
     );
@@ -1446,8 +1438,8 @@ fn finding_l3_a_refusing_slash_recipient_blocks_eth_slashing(alice: Address) {
     let before = books(&p);
     let err = p
         .delegation
-        .sender(slasher())
-        .slash(op(), ETHER, EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ETHER, EVIDENCE)
         .motsu_unwrap_err();
     assert!(matches!(err, delegation::Error::EthTransferFailed(_)));
     assert_eq!(books(&p), before);
@@ -1457,8 +1449,8 @@ fn finding_l3_a_refusing_slash_recipient_blocks_eth_slashing(alice: Address) {
         .set_slash_recipient(p.slash_recipient)
         .motsu_unwrap();
     p.delegation
-        .sender(slasher())
-        .slash(op(), ETHER, EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ETHER, EVIDENCE)
         .motsu_unwrap();
     assert_eq!(p.total(), before.0 - ETHER);
     p.assert_books();

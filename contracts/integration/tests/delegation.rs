@@ -11,19 +11,11 @@ use lrt_common::{
     shares::VIRTUAL_OFFSET,
 };
 use lrt_delegation as delegation;
-use lrt_integration::{ether, rate, Protocol, ETHER, EVIDENCE};
+use lrt_integration::{ether, op, rate, slasher, Protocol, ETHER, EVIDENCE};
 use lrt_operator_registry as operators;
 use lrt_vault as vault;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
-
-fn op(n: u8) -> Address {
-    Address::with_last_byte(0x40 + n)
-}
-
-fn slasher(n: u8) -> Address {
-    Address::with_last_byte(0x80 + n)
-}
 
 /// The selector of revert data passed on unchanged by another contract.
 fn passed_on(err: &vault::Error) -> [u8; 4] {

@@ -25,7 +25,7 @@ use lrt_common::{
     access::AccessControlUnauthorizedAccount, constants::ETH, shares::VIRTUAL_OFFSET,
 };
 use lrt_delegation as delegation;
-use lrt_integration::{EthSink, Protocol, ETHER, EVIDENCE};
+use lrt_integration::{op, slasher, EthSink, Protocol, ETHER, EVIDENCE};
 use lrt_vault as vault;
 use lrt_withdrawal_queue::{self as queue, CANCELLED, CLAIMED, FINALIZED, PENDING};
 use motsu::prelude::*;
@@ -48,14 +48,6 @@ const MAX_RATE_STEP_BPS: i64 = 400;
 /// Rounding slack of one action on total assets: each book write rounds
 /// its value down once, and an action writes at most two books.
 const ROUNDING: u64 = 2;
-
-fn op(n: u8) -> Address {
-    Address::with_last_byte(0x40 + n)
-}
-
-fn slasher(n: u8) -> Address {
-    Address::with_last_byte(0x80 + n)
-}
 
 fn stranger() -> Address {
     Address::with_last_byte(0x5A)

@@ -22,7 +22,7 @@ use lrt_common::{
     external::ExternalRevert,
     transfer::EthTransferFailed,
 };
-use lrt_integration::{ether, rate, EthSink, Protocol, ETHER, EVIDENCE, NOW};
+use lrt_integration::{ether, op, rate, slasher, EthSink, Protocol, ETHER, EVIDENCE, NOW};
 use lrt_withdrawal_queue::{self as queue, *};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::{
@@ -32,14 +32,6 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageU256, StorageVec},
 };
-
-fn op() -> Address {
-    Address::with_last_byte(0x41)
-}
-
-fn slasher() -> Address {
-    Address::with_last_byte(0x81)
-}
 
 /// The selector of revert data another contract passed on unchanged.
 fn passed_on(err: &queue::Error) -> [u8; 4] {
@@ -157,10 +149,10 @@ impl QueueExt for Protocol {
 
     /// Allow-lists the operator and delegates `amount` of idle ETH to it.
     fn fund_operator(&self, amount: U256) {
-        self.add_operator(op(), slasher());
+        self.add_operator(op(1), slasher(1));
         self.vault
             .sender(self.admin)
-            .delegate(op(), ETH, amount)
+            .delegate(op(1), ETH, amount)
             .motsu_unwrap();
     }
 }
@@ -680,7 +672,7 @@ fn finalize_stops_where_idle_liquidity_runs_out(alice: Address) {
     let entry = p
         .delegation
         .sender(p.admin)
-        .undelegate(op(), ETH, ether(2))
+        .undelegate(op(1), ETH, ether(2))
         .motsu_unwrap();
     p.delegation
         .sender(alice)
@@ -748,8 +740,8 @@ fn a_slash_before_finalization_reaches_the_request(alice: Address, bob: Address)
     assert_eq!(value_at_request, ether(10));
 
     p.delegation
-        .sender(slasher())
-        .slash(op(), ether(4), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ether(4), EVIDENCE)
         .motsu_unwrap();
     let worth_now = p
         .vault
@@ -813,8 +805,8 @@ fn slash_outcome(alice: Address, bob: Address, request_first: bool) -> (U256, U2
     p.fund_operator(ether(10));
     let early = request_first.then(|| p.request(alice, ether(10), ETH));
     p.delegation
-        .sender(slasher())
-        .slash(op(), ether(4), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ether(4), EVIDENCE)
         .motsu_unwrap();
     let id = early.unwrap_or_else(|| p.request(alice, ether(10), ETH));
     p.finalize(ETH, 1);
@@ -1137,8 +1129,8 @@ fn cancelling_after_a_slash_returns_shares_that_carry_the_loss(alice: Address, b
     p.fund_operator(ether(10));
     let id = p.request(alice, ether(10), ETH);
     p.delegation
-        .sender(slasher())
-        .slash(op(), ether(4), EVIDENCE)
+        .sender(slasher(1))
+        .slash(op(1), ether(4), EVIDENCE)
         .motsu_unwrap();
     let bob_worth = p.redeemable(bob);
     p.withdrawals.sender(alice).cancel(id).motsu_unwrap();
@@ -1465,7 +1457,7 @@ mod sequences {
 
     fn run(actions: &[Action]) {
         let p = Protocol::deploy();
-        p.add_operator(op(), slasher());
+        p.add_operator(op(1), slasher(1));
         let lst = p.lst.address();
         let users = [wallet(), wallet(), wallet()];
         let unit = U256::from(1_000_000_000_000u64);
@@ -1582,14 +1574,14 @@ mod sequences {
                     }
                     p.vault
                         .sender(p.admin)
-                        .delegate(op(), ETH, amount)
+                        .delegate(op(1), ETH, amount)
                         .motsu_unwrap();
                 }
                 Action::Slash { percent } => {
                     let stake = p
                         .delegation
                         .sender(p.admin)
-                        .operator_stake_value(op())
+                        .operator_stake_value(op(1))
                         .motsu_unwrap();
                     let amount = stake * U256::from(percent) / U256::from(100);
                     if amount.is_zero() {
@@ -1597,8 +1589,8 @@ mod sequences {
                     }
                     let lost = p
                         .delegation
-                        .sender(slasher())
-                        .slash(op(), amount, EVIDENCE)
+                        .sender(slasher(1))
+                        .slash(op(1), amount, EVIDENCE)
                         .motsu_unwrap();
                     slashed += lost;
                 }
