@@ -70,7 +70,7 @@ pub fn emit_log(vm: &dyn Host, signature: B256, topics: &[B256], data: &[B256]) 
 /// A selector followed by words: the revert data of an error, or the
 /// calldata of a call with static arguments.
 #[must_use]
-pub fn encode_error(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+pub fn encode_words(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(4 + 32 * words.len());
     bytes.extend_from_slice(&selector);
     for word in words {
@@ -97,7 +97,7 @@ macro_rules! emit {
 }
 
 /// Declares a contract's error enum over `sol!` errors, with the compact
-/// encoding of [`encode_error`]: `Variant(SolError { field, ... })` lists the
+/// encoding of [`encode_words`]: `Variant(SolError { field, ... })` lists the
 /// error's fields in declaration order; variants after `nested` wrap another
 /// error type that encodes itself (access control, a callee's revert data).
 ///
@@ -137,7 +137,7 @@ macro_rules! errors {
             #[allow(unused_variables)]
             fn from(error: $name) -> Self {
                 match error {
-                    $( $name::$variant(error) => $crate::abi::encode_error(
+                    $( $name::$variant(error) => $crate::abi::encode_words(
                         <$error as alloy_sol_types::SolError>::SELECTOR,
                         &[$($crate::abi::Word::word(&error.$field)),*],
                     ), )*
@@ -202,7 +202,7 @@ mod tests {
             tag: B256::repeat_byte(7),
             when: 99,
         };
-        let compact = encode_error(
+        let compact = encode_words(
             Sample::SELECTOR,
             &[
                 error.who.word(),

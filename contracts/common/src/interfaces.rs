@@ -8,12 +8,9 @@ use alloc::vec;
 use stylus_sdk::prelude::sol_interface;
 
 sol_interface! {
-    /// The liquid restaking token, as the vault and the queue see it.
+    /// The liquid restaking token, as the vault sees it.
     interface ILrtToken {
         function mint(address to, uint256 amount) external;
-        function burn(address from, uint256 amount) external;
-        function escrowFrom(address owner, address spender, uint256 amount) external;
-        function transfer(address to, uint256 amount) external returns (bool);
         function totalSupply() external view returns (uint256);
     }
 
@@ -21,18 +18,12 @@ sol_interface! {
     interface IAssetRegistry {
         function refreshRate(address asset) external returns (uint256 rate, uint256 deposit_cap, bool enabled);
         function currentRate(address asset) external view returns (uint256 rate, uint256 deposit_cap, bool enabled);
-        function assets() external view returns (address[] memory);
     }
 
     /// A source of an asset's rate: ETH per token (1e18 = 1:1) and the time
     /// the rate was last updated.
     interface IRateSource {
         function latestRate() external view returns (uint256 rate, uint256 updated_at);
-    }
-
-    /// The slice of ERC-20 the vault uses on deposited tokens.
-    interface IErc20Balance {
-        function balanceOf(address account) external view returns (uint256);
     }
 }
 
@@ -55,9 +46,6 @@ alloy_sol_types::sol! {
     /// delegation contract, as the registry asks it before a removal.
     function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
     function operatorHasStake(address operator) external view returns (bool);
-
-    /// ERC-20 balance, for reads through the compact call path.
-    function balanceOf(address account) external view returns (uint256);
 }
 
 /// Operator status: never registered.

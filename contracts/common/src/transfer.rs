@@ -4,7 +4,7 @@ use alloy_primitives::{b256, Address, B256, U256};
 use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::{call::RawCall, stylus_core::Host};
 
-use crate::abi::{encode_error, Word};
+use crate::abi::{encode_words, Word};
 
 sol! {
     /// A token transfer failed: the call reverted, returned `false`, or the
@@ -18,6 +18,7 @@ sol! {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function transfer(address to, uint256 amount) external returns (bool);
     function approve(address spender, uint256 amount) external returns (bool);
+    function balanceOf(address account) external view returns (uint256);
 }
 
 /// Moves `amount` of `token` from `from` to `to` with `transferFrom`,
@@ -30,11 +31,38 @@ pub fn safe_transfer_from(
     to: Address,
     amount: U256,
 ) -> Result<(), TokenTransferFailed> {
-    let calldata = encode_error(
+    let calldata = encode_words(
         transferFromCall::SELECTOR,
         &[from.word(), to.word(), amount.word()],
     );
     call_token(vm, token, &calldata)
+}
+
+/// Pulls `amount` of `token` from `from` into this contract with
+/// `transferFrom` and returns what arrived, measured by the change of this
+/// contract's balance and never more than `amount`: a token that delivers
+/// less than asked (stETH's 1-2 wei) is counted as it delivered, and one
+/// whose `transferFrom` calls back into the caller cannot have a nested
+/// transfer counted twice.
+pub fn pull(
+    vm: &dyn Host,
+    token: Address,
+    from: Address,
+    amount: U256,
+) -> Result<U256, TokenTransferFailed> {
+    let this = vm.contract_address();
+    let before = balance_of(token, this)?;
+    safe_transfer_from(vm, token, from, this, amount)?;
+    Ok(balance_of(token, this)?.saturating_sub(before).min(amount))
+}
+
+/// `account`'s balance of `token`; a token that cannot answer is a failed
+/// transfer.
+fn balance_of(token: Address, account: Address) -> Result<U256, TokenTransferFailed> {
+    let calldata = encode_words(balanceOfCall::SELECTOR, &[account.word()]);
+    crate::external::static_call(token, &calldata)
+        .map(|data| crate::external::first_word(&data))
+        .map_err(|_| TokenTransferFailed { token })
 }
 
 /// Moves `amount` of `token` to `to` with `transfer`, under the same rule.
@@ -44,7 +72,7 @@ pub fn safe_transfer(
     to: Address,
     amount: U256,
 ) -> Result<(), TokenTransferFailed> {
-    let calldata = encode_error(transferCall::SELECTOR, &[to.word(), amount.word()]);
+    let calldata = encode_words(transferCall::SELECTOR, &[to.word(), amount.word()]);
     call_token(vm, token, &calldata)
 }
 
@@ -56,7 +84,7 @@ pub fn safe_approve(
     spender: Address,
     amount: U256,
 ) -> Result<(), TokenTransferFailed> {
-    let calldata = encode_error(approveCall::SELECTOR, &[spender.word(), amount.word()]);
+    let calldata = encode_words(approveCall::SELECTOR, &[spender.word(), amount.word()]);
     call_token(vm, token, &calldata)
 }
 

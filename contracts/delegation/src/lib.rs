@@ -24,18 +24,17 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
 use alloy_sol_types::{sol, SolCall};
 use lrt_common::{
-    abi::{encode_error, Word},
+    abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{DELEGATION_MANAGER_ROLE, ETH, WAD},
     external::{call, first_word, static_call, ExternalRevert},
     interfaces::{
-        assetTotalsCall, balanceOfCall, onStakeReturnedCall, onStakeSlashedCall, operatorCall,
-        OPERATOR_ACTIVE, OPERATOR_PAUSED, OPERATOR_REMOVED,
+        assetTotalsCall, onStakeReturnedCall, onStakeSlashedCall, operatorCall, OPERATOR_ACTIVE,
+        OPERATOR_PAUSED, OPERATOR_REMOVED,
     },
     math::{mul_div, Rounding},
     transfer::{
-        safe_approve, safe_transfer, safe_transfer_from, send_eth, EthTransferFailed,
-        TokenTransferFailed,
+        pull, safe_approve, safe_transfer, send_eth, EthTransferFailed, TokenTransferFailed,
     },
 };
 use stylus_sdk::{
@@ -352,7 +351,7 @@ impl Delegation {
                 }
                 .into());
             }
-            self.pull_from_vault(asset, amount)?
+            pull(self.vm(), asset, self.vault.get(), amount)?
         };
         if received.is_zero() {
             return Err(ZeroAmount {}.into());
@@ -514,7 +513,7 @@ impl Delegation {
                 safe_approve(self.vm(), asset, vault, amount)?;
                 U256::ZERO
             };
-            let calldata = encode_error(
+            let calldata = encode_words(
                 onStakeReturnedCall::SELECTOR,
                 &[asset.word(), amount.word()],
             );
@@ -564,7 +563,7 @@ impl Delegation {
         for i in 0..self.assets.len() {
             let asset = self.assets.get(i).unwrap_or_default();
             if asset != ETH {
-                let calldata = encode_error(assetTotalsCall::SELECTOR, &[asset.word()]);
+                let calldata = encode_words(assetTotalsCall::SELECTOR, &[asset.word()]);
                 let answer = static_call(vault, &calldata)?;
                 let rate = answer.get(64..96).map_or(U256::ZERO, U256::from_be_slice);
                 self.rates.setter(asset).set(rate);
@@ -589,7 +588,7 @@ impl Delegation {
             } else {
                 safe_transfer(self.vm(), asset, recipient, cut)?;
             }
-            let calldata = encode_error(onStakeSlashedCall::SELECTOR, &[asset.word(), cut.word()]);
+            let calldata = encode_words(onStakeSlashedCall::SELECTOR, &[asset.word(), cut.word()]);
             let lost = first_word(&call(vault, U256::ZERO, &calldata)?);
             value_lost = value_lost.checked_add(lost).ok_or_else(overflow)?;
         }
@@ -687,7 +686,7 @@ impl Delegation {
 impl Delegation {
     /// `operator`'s status, slasher and cap, from the operator registry.
     fn operator(&self, operator: Address) -> Result<(u8, Address, U256), Error> {
-        let calldata = encode_error(operatorCall::SELECTOR, &[operator.word()]);
+        let calldata = encode_words(operatorCall::SELECTOR, &[operator.word()]);
         let answer = static_call(self.operator_registry.get(), &calldata)?;
         let word = |i: usize| {
             answer
@@ -784,19 +783,6 @@ impl Delegation {
         // shares ≤ pool_shares, so the result is at most `pool`.
         let amount = mul_div(shares, pool, pool_shares, Rounding::Down).unwrap_or(U256::ZERO);
         (amount, pool, pool_shares)
-    }
-
-    /// Pulls `amount` of `asset` from the vault and returns what arrived.
-    fn pull_from_vault(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
-        let this = self.vm().contract_address();
-        let before = self.token_balance(asset, this)?;
-        safe_transfer_from(self.vm(), asset, self.vault.get(), this, amount)?;
-        Ok(self.token_balance(asset, this)?.saturating_sub(before))
-    }
-
-    fn token_balance(&self, asset: Address, account: Address) -> Result<U256, Error> {
-        let calldata = encode_error(balanceOfCall::SELECTOR, &[account.word()]);
-        Ok(first_word(&static_call(asset, &calldata)?))
     }
 
     /// Adds `asset` to the tracked list the first time it is delegated.

@@ -11,7 +11,7 @@ use alloc::{string::String, vec, vec::Vec};
 use alloy_primitives::{Address, U256, U8};
 use alloy_sol_types::{sol, SolCall};
 use lrt_common::{
-    abi::{encode_error, Word},
+    abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::OPERATOR_MANAGER_ROLE,
     external::{first_word, static_call, ExternalRevert},
@@ -298,7 +298,7 @@ impl OperatorRegistry {
         self.check_manageable(operator)?;
         let delegation = self.delegation.get();
         if !delegation.is_zero() {
-            let calldata = encode_error(operatorHasStakeCall::SELECTOR, &[operator.word()]);
+            let calldata = encode_words(operatorHasStakeCall::SELECTOR, &[operator.word()]);
             if !first_word(&static_call(delegation, &calldata)?).is_zero() {
                 return Err(OperatorHasStake { operator }.into());
             }

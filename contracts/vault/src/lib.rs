@@ -20,19 +20,18 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, U256, U64};
 use alloy_sol_types::{sol, SolCall};
 use lrt_common::{
-    abi::{encode_error, Word},
+    abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{
         ASSET_MANAGER_ROLE, BPS, DELEGATION_MANAGER_ROLE, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE,
         WAD,
     },
     external::{call, first_word, ExternalRevert},
-    interfaces::{onDelegateCall, IAssetRegistry, IErc20Balance, ILrtToken},
+    interfaces::{onDelegateCall, IAssetRegistry, ILrtToken},
     math::{mul_div, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
-        safe_approve, safe_transfer, safe_transfer_from, send_eth, EthTransferFailed,
-        TokenTransferFailed,
+        pull, safe_approve, safe_transfer, send_eth, EthTransferFailed, TokenTransferFailed,
     },
 };
 use stylus_sdk::{
@@ -510,7 +509,7 @@ impl Vault {
             safe_approve(self.vm(), asset, layer, amount)?;
             U256::ZERO
         };
-        let calldata = encode_error(
+        let calldata = encode_words(
             onDelegateCall::SELECTOR,
             &[
                 operator.word(),
@@ -1062,30 +1061,15 @@ impl Vault {
         Ok(shares)
     }
 
-    /// Pulls `amount` of `asset` from the caller and returns what arrived,
-    /// at most `amount`.
+    /// Pulls `amount` of `asset` from the caller and returns what arrived
+    /// (at most `amount`; see `lrt_common::transfer::pull`).
     fn pull_tokens(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
-        let this = self.vm().contract_address();
         let sender = self.vm().msg_sender();
-        let before = self.balance_of(asset, this)?;
-        safe_transfer_from(self.vm(), asset, sender, this, amount)?;
-        // Never more than was asked: a token that calls back into the vault
-        // from `transferFrom` (a transfer hook) would otherwise have the
-        // nested deposit's tokens counted again in this delta.
-        let received = self
-            .balance_of(asset, this)?
-            .saturating_sub(before)
-            .min(amount);
+        let received = pull(self.vm(), asset, sender, amount)?;
         if received.is_zero() {
             return Err(ZeroAmount {}.into());
         }
         Ok(received)
-    }
-
-    fn balance_of(&self, asset: Address, account: Address) -> Result<U256, Error> {
-        IErc20Balance::new(asset)
-            .balance_of(self, account)
-            .map_err(external)
     }
 
     /// Accepts the registry's fresh rate for `asset` and revalues the book.

@@ -63,7 +63,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, U256, U64, U8};
 use alloy_sol_types::{sol, SolCall};
 use lrt_common::{
-    abi::{encode_error, Word},
+    abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ETH, WAD},
     external::{call, first_word, static_call, ExternalRevert},
@@ -437,7 +437,7 @@ impl WithdrawalQueue {
             .into());
         }
         if payout_asset != ETH {
-            let calldata = encode_error(calls::assetConfigCall::SELECTOR, &[payout_asset.word()]);
+            let calldata = encode_words(calls::assetConfigCall::SELECTOR, &[payout_asset.word()]);
             let config = static_call(self.registry.get(), &calldata)?;
             if word(&config, 0).is_zero() || word(&config, 1).is_zero() {
                 return Err(UnsupportedPayoutAsset {
@@ -446,7 +446,7 @@ impl WithdrawalQueue {
                 .into());
             }
         }
-        let calldata = encode_error(calls::convertToAssetsCall::SELECTOR, &[shares.word()]);
+        let calldata = encode_words(calls::convertToAssetsCall::SELECTOR, &[shares.word()]);
         let value = first_word(&static_call(self.vault.get(), &calldata)?);
         let minimum = self.min_value.get();
         if value < minimum {
@@ -458,7 +458,7 @@ impl WithdrawalQueue {
         }
 
         let sender = self.vm().msg_sender();
-        let calldata = encode_error(
+        let calldata = encode_words(
             calls::escrowFromCall::SELECTOR,
             &[owner.word(), sender.word(), shares.word()],
         );
@@ -529,7 +529,7 @@ impl WithdrawalQueue {
             .min(self.batch_cap.get().to::<u64>());
         let vault = self.vault.get();
         if asset != ETH {
-            let calldata = encode_error(calls::syncAssetRateCall::SELECTOR, &[asset.word()]);
+            let calldata = encode_words(calls::syncAssetRateCall::SELECTOR, &[asset.word()]);
             call(vault, U256::ZERO, &calldata)?;
         }
         let (mut idle, prices) = self.prices(asset)?;
@@ -605,11 +605,11 @@ impl WithdrawalQueue {
         if !shares_out.is_zero() {
             let this = self.vm().contract_address();
             let calldata =
-                encode_error(calls::burnCall::SELECTOR, &[this.word(), shares_out.word()]);
+                encode_words(calls::burnCall::SELECTOR, &[this.word(), shares_out.word()]);
             call(self.token.get(), U256::ZERO, &calldata)?;
         }
         if count != 0 {
-            let calldata = encode_error(
+            let calldata = encode_words(
                 calls::reserveWithdrawalCall::SELECTOR,
                 &[asset.word(), amount_out.word()],
             );
@@ -716,7 +716,7 @@ impl WithdrawalQueue {
         line.pending_value.set(pending_value);
         // lrETH reverts on any failed transfer (its typed error is passed
         // on), so the plain call needs no "safe transfer" return check.
-        let calldata = encode_error(
+        let calldata = encode_words(
             calls::transferCall::SELECTOR,
             &[request.controller.word(), request.shares.word()],
         );
@@ -938,7 +938,7 @@ impl WithdrawalQueue {
     /// The vault's idle buffer of `asset` and the prices a batch pays at.
     fn prices(&self, asset: Address) -> Result<(U256, Prices), Error> {
         let vault = self.vault.get();
-        let calldata = encode_error(assetTotalsCall::SELECTOR, &[asset.word()]);
+        let calldata = encode_words(assetTotalsCall::SELECTOR, &[asset.word()]);
         let totals = static_call(vault, &calldata)?;
         let total = first_word(&static_call(vault, &calls::totalAssetsCall::SELECTOR)?);
         let supply = first_word(&static_call(
@@ -1027,7 +1027,7 @@ impl WithdrawalQueue {
         if let Some(mut stored) = self.requests.setter(id) {
             stored.status.set(U8::from(CLAIMED));
         }
-        let calldata = encode_error(
+        let calldata = encode_words(
             calls::payWithdrawalCall::SELECTOR,
             &[request.asset.word(), receiver.word(), request.amount.word()],
         );
