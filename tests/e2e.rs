@@ -1,31 +1,15 @@
 //! End-to-end: the protocol deployed on the in-process devnode by the deploy
 //! library, then exercised only through its ABI, as an integrator would.
 
-use std::sync::OnceLock;
-
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
     abi::{IDelegation, IErc20, IMockLst, IWithdrawalQueue, ARB_WASM, ARB_WASM_CACHE, ETH},
-    deploy_protocol, simulate, transact, view, Artifacts, Config, Deployment, Mined, TxError,
-    ETHER,
+    simulate, transact, view, Config, Deployment, Mined, TxError, ETHER,
 };
-use devnode::{BlockTag, Devnode, DevnodeConfig};
-
-/// The programs, built once for every test of this file.
-fn artifacts() -> &'static Artifacts {
-    static ARTIFACTS: OnceLock<Artifacts> = OnceLock::new();
-    ARTIFACTS.get_or_init(|| Artifacts::build_protocol().expect("the contracts build"))
-}
-
-fn deployed(cache: bool) -> (Devnode, Deployment, Config) {
-    let mut node = Devnode::new(DevnodeConfig::default());
-    let mut config = Config::devnet(node.dev_account());
-    config.cache_programs = cache;
-    let deployment = deploy_protocol(&mut node, artifacts(), &config).expect("deployment");
-    (node, deployment, config)
-}
+use devnode::{BlockTag, Devnode};
+use e2e::{artifacts, deployed};
 
 #[test]
 fn deployment_is_activated_and_wired() {
