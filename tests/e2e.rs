@@ -456,8 +456,9 @@ fn a_receiver_that_reenters_the_vault_makes_the_claim_revert_and_stay_claimable(
             },
         )
         .expect_err("the re-entering receiver must make the claim fail");
+    // The vault pays; the queue passes the vault's revert data through.
     let failed = err
-        .decode::<IWithdrawalQueue::EthTransferFailed>()
+        .decode::<IVault::EthTransferFailed>()
         .expect("EthTransferFailed");
     assert_eq!((failed.to, failed.amount), (receiver, ETHER));
     let claimable = env.read(

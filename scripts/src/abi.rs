@@ -1,9 +1,13 @@
 //! The ABI of the protocol's contracts and of the Stylus precompiles, as the
-//! deploy tool and integrators call them. Written from the contracts' public
-//! functions (stylus-sdk names them in lowerCamelCase); every call the tool
-//! makes goes through these bindings, so a changed selector fails loudly.
+//! deploy tool and integrators call them. The contracts' bindings are
+//! generated from their exported ABI in `abi/`; the precompiles' and the
+//! shared surfaces (`IRoles`, the ERC-20 subset used on any LST) are written
+//! here, and a test checks the shared ones against every exported contract.
 
-#![allow(missing_docs)] // `sol!` generates undocumented items.
+#![allow(missing_docs)]
+// `sol!` generates undocumented items.
+// `sol!` gives each multi-value return a constructor taking every value.
+#![allow(clippy::too_many_arguments)]
 
 use alloy_primitives::{address, Address, B256};
 use alloy_sol_types::sol;
@@ -124,143 +128,43 @@ sol! {
 
         error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
     }
-
-    /// lrETH beyond ERC-20.
-    #[derive(Debug, PartialEq, Eq)]
-    interface ILrtToken {
-        function MINTER_ROLE() external view returns (bytes32);
-        function mint(address to, uint256 amount) external;
-        function burn(address from, uint256 amount) external;
-        function nonces(address owner) external view returns (uint256);
-        function DOMAIN_SEPARATOR() external view returns (bytes32);
-    }
-
-    /// The devnet LST: an open faucet.
-    #[derive(Debug, PartialEq, Eq)]
-    interface IMockLst {
-        function mint(address to, uint256 amount) external;
-        function setTransferShortfall(uint256 shortfall) external;
-        function transferShortfall() external view returns (uint256);
-    }
-
-    /// The devnet rate source.
-    #[derive(Debug, PartialEq, Eq)]
-    interface IRateSource {
-        function setRate(uint256 rate) external;
-        function setRateAt(uint256 rate, uint256 updatedAt) external;
-        function latestRate() external view returns (uint256 rate, uint256 updatedAt);
-    }
-
-    #[derive(Debug, PartialEq, Eq)]
-    interface IAssetRegistry {
-        function addAsset(address asset, address rateSource, uint256 depositCap, uint64 maxStaleness, uint256 maxChangeBps) external;
-        function setAssetEnabled(address asset, bool enabled) external;
-        function setDepositCap(address asset, uint256 depositCap) external;
-        function currentRate(address asset) external view returns (uint256 rate, uint256 depositCap, bool enabled);
-        function assets() external view returns (address[]);
-
-        error UnknownAsset(address asset);
-        error StaleRate(address asset, uint256 updatedAt, uint256 now, uint64 maxStaleness);
-        error RateOutOfBounds(address asset, uint256 accepted, uint256 reported, uint256 maxChangeBps);
-    }
-
-    #[derive(Debug, PartialEq, Eq)]
-    interface IWithdrawalQueue {
-        function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
-        function finalize(address asset, uint256 maxRequests) external returns (uint256 count);
-        function claim(uint256 requestId) external returns (uint256 amount);
-        function claimTo(uint256 requestId, address receiver) external returns (uint256 amount);
-        function cancel(uint256 requestId) external;
-        function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
-        function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
-
-        event RedeemRequest(address indexed controller, address indexed owner, uint256 indexed requestId, address sender, uint256 shares);
-        event RedeemClaimed(uint256 indexed requestId, address indexed controller, address indexed receiver, address asset, uint256 amount);
-
-        error EthTransferFailed(address to, uint256 amount);
-    }
-
-    #[derive(Debug, PartialEq, Eq)]
-    interface IVault {
-        function deposit(uint256 assets, address receiver) external payable returns (uint256 shares);
-        function depositAsset(address asset, uint256 amount, address receiver, uint256 minShares) external returns (uint256 shares);
-        function syncAssetRate(address asset) external returns (uint256 rate);
-        function link(address restakingLayer, address withdrawalQueue) external;
-        function delegate(address operator, address asset, uint256 amount) external returns (uint256 received);
-        function distributeRewards() external payable;
-        function setFee(uint256 feeBps) external;
-        function setTreasury(address treasury) external;
-        function setRewardLimits(uint256 maxRewardBps, uint64 minReportInterval) external;
-        function setDepositLimits(uint256 minDeposit, uint256 totalCap) external;
-        function setDepositsPaused(bool paused) external;
-
-        function totalAssets() external view returns (uint256);
-        function convertToShares(uint256 assets) external view returns (uint256);
-        function convertToAssets(uint256 shares) external view returns (uint256);
-        function getRate() external view returns (uint256);
-        function previewDeposit(address asset, uint256 amount) external view returns (uint256);
-        function maxDeposit(address asset, address receiver) external view returns (uint256);
-        function share() external view returns (address);
-        function asset() external view returns (address);
-        function registry() external view returns (address);
-        function assetTotals(address asset) external view returns (uint256 idle, uint256 delegated, uint256 rate, uint256 value, uint256 reserved);
-        function links() external view returns (address restakingLayer, address withdrawalQueue);
-        function treasury() external view returns (address);
-        function feeBps() external view returns (uint256);
-        function depositsPaused() external view returns (bool);
-
-        event Deposit(address indexed sender, address indexed receiver, address indexed asset, uint256 amount, uint256 value, uint256 shares);
-        event RewardsDistributed(uint256 rewards, uint256 fee, uint256 feeShares, uint256 rate);
-        event StakeSlashed(address indexed asset, uint256 amount, uint256 valueLost);
-
-        error ZeroAmount();
-        error ValueMismatch(uint256 assets, uint256 value);
-        error InvalidAddress(address account);
-        error UnsupportedAsset(address asset);
-        error DepositsPaused();
-        error ZeroShares();
-        error NoBackingAssets(uint256 supply);
-        error RewardAboveBound(uint256 rewards, uint256 maxRewards);
-        error InsufficientIdle(address asset, uint256 idle, uint256 amount);
-        error AlreadyLinked(address restakingLayer);
-    }
-
-    #[derive(Debug, PartialEq, Eq)]
-    interface IOperatorRegistry {
-        function setDelegation(address delegation) external;
-        function addOperator(address operator, string metadataUri, address slasher, uint256 cap) external;
-        function setOperatorCap(address operator, uint256 cap) external;
-        function setOperatorPaused(address operator, bool paused) external;
-        function removeOperator(address operator) external;
-        function operators(uint256 offset, uint256 limit) external view returns (address[]);
-        function operatorCount() external view returns (uint256);
-        function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
-        function delegation() external view returns (address);
-
-        error UnknownOperator(address operator);
-        error OperatorAlreadyRegistered(address operator);
-    }
-
-    #[derive(Debug, PartialEq, Eq)]
-    interface IDelegation {
-        function setSlashRecipient(address recipient) external;
-        function setUnbondingDelay(uint64 delay) external;
-        function undelegate(address operator, address asset, uint256 amount) external returns (uint256 id);
-        function completeUnbonding(uint256 id) external returns (uint256 amount);
-        function slash(address operator, uint256 amount, bytes32 evidence) external returns (uint256 valueLost);
-        function operatorHasStake(address operator) external view returns (bool);
-        function stakeOf(address operator, address asset) external view returns (uint256 active, uint256 unbonding);
-        function operatorStakeValue(address operator) external view returns (uint256);
-        function totalStake(address asset) external view returns (uint256);
-        function config() external view returns (address vault, address operatorRegistry, address slashRecipient, uint64 unbondingDelay);
-
-        event OperatorSlashed(address indexed operator, address indexed slasher, bytes32 indexed evidence, uint256 requested, uint256 valueLost);
-
-        error NotSlasher(address caller, address operator);
-        error NothingToSlash(address operator);
-        error OperatorCapExceeded(address operator, uint256 stakeValueAfter, uint256 cap);
-    }
 }
+
+// The protocol's contracts, from their exported ABI (`abi/`, written by
+// `cargo run --release -p stylus-build --bin abi` and checked in CI): a
+// changed function, event or error changes these bindings.
+sol!(
+    #[sol(all_derives)]
+    "../abi/LrtToken.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/Vault.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/AssetRegistry.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/RateSource.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/MockLst.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/OperatorRegistry.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/Delegation.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/WithdrawalQueue.sol"
+);
 
 #[cfg(test)]
 mod tests {
@@ -273,6 +177,111 @@ mod tests {
             CONSTRUCTOR_SELECTOR,
             keccak256(b"stylus_constructor()")[..4]
         );
+    }
+
+    /// `IRoles` is every contract's access control and `IErc20` the token
+    /// surface the tool uses on lrETH and the devnet LST: each of their
+    /// functions, events and errors must be in those contracts' exported ABI.
+    #[test]
+    fn shared_interfaces_are_part_of_each_exported_abi() {
+        fn contains<T: PartialEq>(all: &[T], part: &[T]) -> bool {
+            part.iter().all(|item| all.contains(item))
+        }
+        let roles_calls = IRoles::IRolesCalls::SELECTORS;
+        let roles_errors = IRoles::IRolesErrors::SELECTORS;
+        let roles_events = IRoles::IRolesEvents::SELECTORS;
+        /// A contract's name and its functions', errors' and events' selectors.
+        type Selectors = (
+            &'static str,
+            &'static [[u8; 4]],
+            &'static [[u8; 4]],
+            &'static [[u8; 32]],
+        );
+        let with_roles: [Selectors; 7] = [
+            (
+                "LrtToken",
+                ILrtToken::ILrtTokenCalls::SELECTORS,
+                ILrtToken::ILrtTokenErrors::SELECTORS,
+                ILrtToken::ILrtTokenEvents::SELECTORS,
+            ),
+            (
+                "Vault",
+                IVault::IVaultCalls::SELECTORS,
+                IVault::IVaultErrors::SELECTORS,
+                IVault::IVaultEvents::SELECTORS,
+            ),
+            (
+                "AssetRegistry",
+                IAssetRegistry::IAssetRegistryCalls::SELECTORS,
+                IAssetRegistry::IAssetRegistryErrors::SELECTORS,
+                IAssetRegistry::IAssetRegistryEvents::SELECTORS,
+            ),
+            (
+                "RateSource",
+                IRateSource::IRateSourceCalls::SELECTORS,
+                IRateSource::IRateSourceErrors::SELECTORS,
+                IRateSource::IRateSourceEvents::SELECTORS,
+            ),
+            (
+                "OperatorRegistry",
+                IOperatorRegistry::IOperatorRegistryCalls::SELECTORS,
+                IOperatorRegistry::IOperatorRegistryErrors::SELECTORS,
+                IOperatorRegistry::IOperatorRegistryEvents::SELECTORS,
+            ),
+            (
+                "Delegation",
+                IDelegation::IDelegationCalls::SELECTORS,
+                IDelegation::IDelegationErrors::SELECTORS,
+                IDelegation::IDelegationEvents::SELECTORS,
+            ),
+            (
+                "WithdrawalQueue",
+                IWithdrawalQueue::IWithdrawalQueueCalls::SELECTORS,
+                IWithdrawalQueue::IWithdrawalQueueErrors::SELECTORS,
+                IWithdrawalQueue::IWithdrawalQueueEvents::SELECTORS,
+            ),
+        ];
+        for (name, calls, errors, events) in with_roles {
+            assert!(
+                contains(calls, roles_calls),
+                "{name} exports IRoles' functions"
+            );
+            assert!(
+                contains(errors, roles_errors),
+                "{name} exports IRoles' errors"
+            );
+            assert!(
+                contains(events, roles_events),
+                "{name} exports IRoles' events"
+            );
+        }
+        for (name, calls, errors, events) in [
+            (
+                "LrtToken",
+                ILrtToken::ILrtTokenCalls::SELECTORS,
+                ILrtToken::ILrtTokenErrors::SELECTORS,
+                ILrtToken::ILrtTokenEvents::SELECTORS,
+            ),
+            (
+                "MockLst",
+                IMockLst::IMockLstCalls::SELECTORS,
+                IMockLst::IMockLstErrors::SELECTORS,
+                IMockLst::IMockLstEvents::SELECTORS,
+            ),
+        ] {
+            assert!(
+                contains(calls, IErc20::IErc20Calls::SELECTORS),
+                "{name} is an ERC-20"
+            );
+            assert!(
+                contains(errors, IErc20::IErc20Errors::SELECTORS),
+                "{name}'s ERC-20 errors"
+            );
+            assert!(
+                contains(events, IErc20::IErc20Events::SELECTORS),
+                "{name}'s ERC-20 events"
+            );
+        }
     }
 
     #[test]

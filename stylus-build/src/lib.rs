@@ -21,7 +21,12 @@
 //! (entry point, host imports, memory, anti-DoS limits) to a prepared module.
 //! [`Sizes`] measures the result against Stylus's size limits; the `sizes`
 //! binary keeps `snapshots/sizes.json` up to date with it.
+//!
+//! [`abi_export`] writes each contract's JSON ABI and Solidity interface to
+//! `abi/` (the `abi` binary), from stylus-sdk's export and the contracts'
+//! own declarations.
 
+pub mod abi_export;
 mod activation;
 mod code;
 mod contracts;

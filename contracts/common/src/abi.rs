@@ -79,6 +79,21 @@ pub fn encode_words(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
     bytes
 }
 
+/// Declares events and errors with `sol!` and, in the ABI export build
+/// (feature `export-abi`), keeps the same declarations as Solidity source in
+/// `SOL_DECLARATIONS`: the exported ABI (`abi/`) then names every event and
+/// error field exactly as the contract declares it.
+#[macro_export]
+macro_rules! sol_declarations {
+    ($($item:tt)*) => {
+        alloy_sol_types::sol! { $($item)* }
+
+        /// The events and errors above as Solidity source, for the ABI export.
+        #[cfg(feature = "export-abi")]
+        pub const SOL_DECLARATIONS: &str = stringify!($($item)*);
+    };
+}
+
 /// Emits a `sol!` event through [`emit_log`]: indexed fields before the `;`,
 /// data fields after it, each in declaration order (the event is built
 /// first, so every field must be named and typed right; the contracts'

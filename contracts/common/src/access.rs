@@ -12,13 +12,12 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256};
-use alloy_sol_types::sol;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap},
 };
 
-sol! {
+crate::sol_declarations! {
     /// `account` lacks `needed_role` (the standard `IAccessControl` error).
     #[derive(Debug)]
     error AccessControlUnauthorizedAccount(address account, bytes32 needed_role);
@@ -216,6 +215,20 @@ impl Roles {
         }
     }
 }
+
+/// [`IRoles`] as Solidity, for the ABI export: stylus-sdk's export leaves
+/// out the functions of implemented traits.
+#[cfg(feature = "export-abi")]
+pub const ROLES_FUNCTIONS: &str = "
+    function hasRole(bytes32 role, address account) external view returns (bool);
+    function admin() external view returns (address);
+    function pendingAdmin() external view returns (address);
+    function grantRole(bytes32 role, address account) external;
+    function revokeRole(bytes32 role, address account) external;
+    function renounceRole(bytes32 role, address confirmation) external;
+    function beginAdminTransfer(address newAdmin) external;
+    function acceptAdminTransfer() external;
+";
 
 /// The access-control part of every contract's ABI.
 pub trait IRoles {

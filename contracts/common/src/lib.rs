@@ -9,6 +9,8 @@ extern crate alloc;
 pub mod abi;
 pub mod access;
 pub mod constants;
+#[cfg(feature = "export-abi")]
+pub mod export;
 pub mod external;
 pub mod interfaces;
 pub mod math;

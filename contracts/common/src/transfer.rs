@@ -6,7 +6,7 @@ use stylus_sdk::{call::RawCall, stylus_core::Host};
 
 use crate::abi::{encode_words, Word};
 
-sol! {
+crate::sol_declarations! {
     /// A token transfer failed: the call reverted, returned `false`, or the
     /// token is not a contract.
     #[derive(Debug)]
@@ -14,7 +14,9 @@ sol! {
     /// Sending ETH failed: the receiver reverted.
     #[derive(Debug)]
     error EthTransferFailed(address to, uint256 amount);
+}
 
+sol! {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function transfer(address to, uint256 amount) external returns (bool);
     function approve(address spender, uint256 amount) external returns (bool);

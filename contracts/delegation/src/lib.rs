@@ -22,7 +22,7 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256, U64};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
@@ -47,7 +47,7 @@ pub const MAX_ASSETS: u64 = 17;
 /// Longest unbonding delay the admin may set: 60 days.
 pub const MAX_UNBONDING_DELAY: u64 = 60 * 86_400;
 
-sol! {
+lrt_common::sol_declarations! {
     /// The operator is not registered.
     #[derive(Debug)]
     error UnknownOperator(address operator);
@@ -206,6 +206,34 @@ pub struct Entry {
     /// Whether it was completed.
     completed: StorageBool,
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): events, error field names, the roles' functions
+/// and named return values.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::Section;
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+        Section::NamedReturns(NAMED_RETURNS),
+    ]
+};
+
+/// Functions restated with named return values for the exported ABI.
+#[cfg(feature = "export-abi")]
+const NAMED_RETURNS: &str = "
+    function onDelegate(address operator, address asset, uint256 amount, uint256 rate) external payable returns (uint256 received);
+    function undelegate(address operator, address asset, uint256 amount) external returns (uint256 id);
+    function completeUnbonding(uint256 id) external returns (uint256 amount);
+    function slash(address operator, uint256 amount, bytes32 evidence) external returns (uint256 valueLost);
+    function stakeOf(address operator, address asset) external view returns (uint256 active, uint256 unbonding);
+    function operatorStakeValue(address operator) external view returns (uint256 value);
+    function unbondingEntry(uint256 id) external view returns (address operator, address asset, uint256 amount, uint64 dueAt, bool completed);
+    function config() external view returns (address vault, address operatorRegistry, address slashRecipient, uint64 unbondingDelay);
+";
 
 /// The delegation contract's storage.
 #[entrypoint]

@@ -6,5 +6,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_delegation::print_from_args();
+    lrt_common::export::print::<lrt_delegation::Delegation>(lrt_delegation::ABI_SECTIONS);
 }

@@ -14,7 +14,6 @@ extern crate lrt_common as _;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U8};
-use alloy_sol_types::sol;
 use openzeppelin_stylus::token::erc20::{self, Erc20, IErc20};
 use stylus_sdk::{
     prelude::*,
@@ -22,7 +21,7 @@ use stylus_sdk::{
     stylus_core::log,
 };
 
-sol! {
+lrt_common::sol_declarations! {
     /// Only the deployer may set the shortfall.
     #[derive(Debug)]
     error NotOwner(address caller);
@@ -63,6 +62,19 @@ impl From<erc20::Error> for Error {
         }
     }
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): ERC-20's functions and events, and the errors'
+/// field names.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::{self as abi, Section};
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(abi::ERC20_DECLARATIONS),
+        Section::TraitFunctions(abi::ERC20_FUNCTIONS),
+    ]
+};
 
 /// The mock token's storage.
 #[entrypoint]

@@ -6,5 +6,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    mock_lst::print_from_args();
+    lrt_common::export::print::<mock_lst::MockLst>(mock_lst::ABI_SECTIONS);
 }

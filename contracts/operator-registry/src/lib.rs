@@ -9,7 +9,7 @@ extern crate alloc;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U8};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
@@ -28,7 +28,7 @@ use stylus_sdk::{
 /// Most operators one page of `operators` returns.
 pub const MAX_PAGE: u64 = 100;
 
-sol! {
+lrt_common::sol_declarations! {
     /// The operator is not registered.
     #[derive(Debug)]
     error UnknownOperator(address operator);
@@ -105,6 +105,26 @@ pub struct Operator {
     /// Most stake value (ETH) the operator may hold.
     cap: StorageU256,
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): events, error field names, the roles' functions
+/// and named return values.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::Section;
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+        Section::NamedReturns(NAMED_RETURNS),
+    ]
+};
+
+/// Functions restated with named return values for the exported ABI.
+#[cfg(feature = "export-abi")]
+const NAMED_RETURNS: &str = "
+    function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
+";
 
 /// The operator registry's storage.
 #[entrypoint]

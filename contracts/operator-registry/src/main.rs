@@ -6,5 +6,7 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_operator_registry::print_from_args();
+    lrt_common::export::print::<lrt_operator_registry::OperatorRegistry>(
+        lrt_operator_registry::ABI_SECTIONS,
+    );
 }

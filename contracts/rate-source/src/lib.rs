@@ -10,7 +10,6 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::sol;
 use lrt_common::access::{AccessError, IRoles, Roles};
 use stylus_sdk::{prelude::*, storage::StorageU256};
 
@@ -21,7 +20,7 @@ pub const RATE_UPDATER_ROLE: B256 = B256::new(
         .finalize(),
 );
 
-sol! {
+lrt_common::sol_declarations! {
     /// A rate of zero was offered.
     #[derive(Debug)]
     error ZeroRate();
@@ -42,6 +41,26 @@ lrt_common::errors! {
         Access(AccessError),
     }
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): events, error field names, the roles' functions
+/// and named return values.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::Section;
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+        Section::NamedReturns(NAMED_RETURNS),
+    ]
+};
+
+/// Functions restated with named return values for the exported ABI.
+#[cfg(feature = "export-abi")]
+const NAMED_RETURNS: &str = "
+    function latestRate() external view returns (uint256 rate, uint256 updatedAt);
+";
 
 /// The rate source's storage.
 #[entrypoint]

@@ -6,5 +6,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_rate_source::print_from_args();
+    lrt_common::export::print::<lrt_rate_source::RateSource>(lrt_rate_source::ABI_SECTIONS);
 }

@@ -6,5 +6,7 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_asset_registry::print_from_args();
+    lrt_common::export::print::<lrt_asset_registry::AssetRegistry>(
+        lrt_asset_registry::ABI_SECTIONS,
+    );
 }

@@ -94,6 +94,22 @@ impl From<erc20::Error> for Error {
     }
 }
 
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): the ERC-20, permit and roles functions of the
+/// implemented traits, ERC-20's events and the errors' field names.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::{self as abi, Section};
+    &[
+        Section::Declarations(abi::ERC20_DECLARATIONS),
+        Section::Declarations(abi::PERMIT_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::TraitFunctions(abi::ERC20_FUNCTIONS),
+        Section::TraitFunctions(abi::PERMIT_FUNCTIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+    ]
+};
+
 /// The token's storage.
 #[entrypoint]
 #[storage]

@@ -6,5 +6,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_token::print_from_args();
+    lrt_common::export::print::<lrt_token::LrtToken>(lrt_token::ABI_SECTIONS);
 }

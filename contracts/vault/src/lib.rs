@@ -18,7 +18,7 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
@@ -44,7 +44,7 @@ pub const MAX_FEE_BPS: u64 = 2_000;
 /// Highest bound an admin may set on one rewards report: 10% of total assets.
 pub const MAX_REWARD_BPS: u64 = 1_000;
 
-sol! {
+lrt_common::sol_declarations! {
     /// An amount of zero was given.
     #[derive(Debug)]
     error ZeroAmount();
@@ -261,6 +261,41 @@ struct Book {
     delegated: U256,
     rate: U256,
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): events, error field names, the roles' functions
+/// and named return values.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::Section;
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+        Section::NamedReturns(NAMED_RETURNS),
+    ]
+};
+
+/// Functions restated with named return values for the exported ABI.
+#[cfg(feature = "export-abi")]
+const NAMED_RETURNS: &str = "
+    function deposit(uint256 assets, address receiver) external payable returns (uint256 shares);
+    function depositAsset(address asset, uint256 amount, address receiver, uint256 minShares) external returns (uint256 shares);
+    function syncAssetRate(address asset) external returns (uint256 rate);
+    function delegate(address operator, address asset, uint256 amount) external returns (uint256 received);
+    function onStakeSlashed(address asset, uint256 amount) external returns (uint256 valueLost);
+    function totalAssets() external view returns (uint256 assets);
+    function convertToShares(uint256 assets) external view returns (uint256 shares);
+    function convertToAssets(uint256 shares) external view returns (uint256 assets);
+    function getRate() external view returns (uint256 rate);
+    function previewDeposit(address asset, uint256 amount) external view returns (uint256 shares);
+    function maxDeposit(address asset, address receiver) external view returns (uint256 maxAmount);
+    function assetTotals(address asset) external view returns (uint256 idle, uint256 delegated, uint256 rate, uint256 value, uint256 reserved);
+    function links() external view returns (address restakingLayer, address withdrawalQueue);
+    function rewardLimits() external view returns (uint256 maxRewardBps, uint64 minReportInterval, uint64 lastReportAt);
+    function depositLimits() external view returns (uint256 minDeposit, uint256 totalCap);
+";
 
 /// The vault's storage.
 #[entrypoint]

@@ -6,5 +6,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_vault::print_from_args();
+    lrt_common::export::print::<lrt_vault::Vault>(lrt_vault::ABI_SECTIONS);
 }

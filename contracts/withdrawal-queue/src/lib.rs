@@ -61,7 +61,7 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64, U8};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
@@ -92,7 +92,7 @@ pub const CLAIMED: u8 = 3;
 /// Request status: cancelled; its shares went back to the controller.
 pub const CANCELLED: u8 = 4;
 
-sol! {
+lrt_common::sol_declarations! {
     /// A request for zero shares.
     #[derive(Debug)]
     error ZeroShares();
@@ -337,6 +337,39 @@ impl Prices {
         Ok((value, amount))
     }
 }
+
+/// The ABI export's additions to what stylus-sdk derives (see
+/// [`lrt_common::export`]): events, error field names, the roles' functions
+/// and named return values.
+#[cfg(feature = "export-abi")]
+pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
+    use lrt_common::export::Section;
+    &[
+        Section::Declarations(SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
+        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
+        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
+        Section::NamedReturns(NAMED_RETURNS),
+    ]
+};
+
+/// Functions restated with named return values for the exported ABI.
+#[cfg(feature = "export-abi")]
+const NAMED_RETURNS: &str = "
+    function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
+    function finalize(address asset, uint256 maxRequests) external returns (uint256 count);
+    function claim(uint256 requestId) external returns (uint256 amount);
+    function claimTo(uint256 requestId, address receiver) external returns (uint256 amount);
+    function claimBatch(uint256[] memory requestIds) external returns (uint256 amount);
+    function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+    function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+    function getRequest(uint256 requestId) external view returns (address controller, address payoutAsset, uint256 shares, uint256 valueAtRequest, uint64 requestedAt, uint8 status, uint256 reserved);
+    function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256 count, uint256[] memory ids);
+    function queueState(address asset) external view returns (uint256 queued, uint256 nextIndex, uint256 pendingCount, uint256 pendingShares, uint256 pendingValue);
+    function nextFinalizable(address asset) external view returns (bool found, uint256 requestId, uint64 dueAt);
+    function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
+    function config() external view returns (address vault, address share, address registry, uint64 withdrawalDelay, uint256 minRequestValue, uint256 maxRequestValue, uint64 batchCap);
+";
 
 /// The queue's storage.
 #[entrypoint]

@@ -6,5 +6,7 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    lrt_withdrawal_queue::print_from_args();
+    lrt_common::export::print::<lrt_withdrawal_queue::WithdrawalQueue>(
+        lrt_withdrawal_queue::ABI_SECTIONS,
+    );
 }
