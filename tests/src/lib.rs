@@ -2,6 +2,8 @@
 //! once per test binary, and a fresh devnode with the protocol deployed on
 //! it by the deploy tool's library entry point.
 
+pub mod exported;
+
 use std::sync::OnceLock;
 
 use deploy::{deploy_protocol, Artifacts, Config, Deployment};
