@@ -1,7 +1,9 @@
 //! Prints the gas of the protocol's user operations on the in-process
-//! devnode, with programs uncached and cached, and the ETH deposit with 1
-//! and with 50 operators side by side (they must be equal: the vault keeps
-//! per-asset aggregates instead of looping over operators).
+//! devnode, with programs uncached and cached, and side by side the
+//! operations measured at a count of 1 and at a large count: the ETH deposit
+//! with 1 and 50 operators and with 1 and 16 assets listed, finalization and
+//! a withdrawal request with 1 and 50 requests pending (they must be equal:
+//! no entry point loops over operators, assets or requests).
 //!
 //! ```sh
 //! cargo run --release -p deploy --example gas              # print the figures
@@ -56,15 +58,51 @@ fn main() -> Result<ExitCode> {
     let report = gas::measure(&mut node, &deployment)?;
 
     println!("{}", report.table());
+    // Each pair is one operation in the same state but for a count; equal
+    // figures mean its gas does not grow with that count.
+    let pairs = [
+        (
+            "deposit_eth, operators",
+            "deposit_eth_1_operator",
+            "deposit_eth_50_operators",
+            gas::MANY_OPERATORS,
+        ),
+        (
+            "deposit_eth, assets listed",
+            "deposit_eth_1_asset",
+            "deposit_eth_16_assets",
+            gas::MANY_ASSETS,
+        ),
+        (
+            "finalize_one, pending behind",
+            "finalize_one_1_pending",
+            "finalize_one_50_pending",
+            gas::MANY_PENDING,
+        ),
+        (
+            "request_redeem, pending",
+            "request_redeem_1_pending",
+            "request_redeem_50_pending",
+            gas::MANY_PENDING,
+        ),
+    ];
     println!(
-        "deposit_eth (new holder)       1 operator  {} operators",
-        gas::MANY_OPERATORS
+        "{:<30} {:<9} {:>10} {:>10}",
+        "operation, count", "programs", "at 1", "at many"
     );
-    for (label, figures) in [("uncached", &report.uncached), ("cached", &report.cached)] {
-        let one = figures.get("deposit_eth_1_operator").unwrap_or_default();
-        let many = figures.get("deposit_eth_50_operators").unwrap_or_default();
-        let verdict = if one == many { "equal" } else { "DIFFERENT" };
-        println!("  {label:<28} {one:>10}  {many:>12}   {verdict}");
+    for (label, one, many, count) in pairs {
+        for (programs, figures) in [("uncached", &report.uncached), ("cached", &report.cached)] {
+            let at_one = figures.get(one).unwrap_or_default();
+            let at_many = figures.get(many).unwrap_or_default();
+            let verdict = if at_one == at_many {
+                "equal"
+            } else {
+                "DIFFERENT"
+            };
+            println!(
+                "{label:<30} {programs:<9} {at_one:>10} {at_many:>10} (at {count})   {verdict}"
+            );
+        }
     }
 
     let snapshot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/gas.json");

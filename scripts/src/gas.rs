@@ -12,6 +12,7 @@
 //! | `deposit_eth_existing_holder` | the same account deposits 1 ETH again |
 //! | `deposit_lst` | `depositAsset` of 1 LST (approved beforehand) by an existing holder, into a vault already holding the LST |
 //! | `transfer` | lrETH `transfer` between two existing holders |
+//! | `permit` | EIP-2612 `permit` signed off-chain by a holder and sent by the spender; the holder's nonce and the allowance are already non-zero (a first permit came before) |
 //! | `delegate` | `delegate` of 1 ETH to an operator that already holds ETH stake |
 //! | `distribute_rewards` | a 0.01 ETH report with a 10% fee, minted to a treasury that already holds lrETH |
 //! | `slash` | the slasher cuts 0.1 ETH from an operator holding ETH stake |
@@ -21,16 +22,25 @@
 //! | `claim` | `claim` of a finalized ETH request, paid to its controller |
 //! | `cancel` | `cancel` of a pending request by its controller |
 //! | `deposit_eth_1_operator` / `deposit_eth_50_operators` | `deposit_eth_new_holder` with 1, then 50 operators allow-listed and holding stake, from the same state otherwise |
+//! | `deposit_eth_1_asset` / `deposit_eth_16_assets` | the same deposit with the one LST listed, then with 15 more listed (the registry's limit, [`MANY_ASSETS`]) |
+//! | `finalize_one_1_pending` / `finalize_one_50_pending` | `finalize(ETH, 1)` of a 0.1 lrETH request with 1, then 50 requests pending behind it (0.5 lrETH in all either way) |
+//! | `request_redeem_1_pending` / `request_redeem_50_pending` | `requestRedeem` of 0.1 lrETH for ETH with those 1 or 50 requests pending in the ETH line |
+//!
+//! The pairs differ only in the count: the same account makes the same
+//! operation with the same amounts, total assets and supply, and every slot
+//! it writes is in the same state (fresh or already non-zero) in both; so
+//! equal figures mean the operation does not grow with the count.
 
-use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolCall;
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_sol_types::{sol, SolCall, SolStruct, SolValue};
 use anyhow::{anyhow, ensure, Context, Result};
-use devnode::Devnode;
+use devnode::{BlockTag, Devnode};
 
 use crate::{
-    abi::{IDelegation, IErc20, IMockLst, IOperatorRegistry, IVault, IWithdrawalQueue, ETH},
+    abi::{IAssetRegistry, IDelegation, IErc20, IMockLst, IOperatorRegistry, IVault},
+    abi::{IWithdrawalQueue, ETH},
     backend::Mined,
-    client::transact,
+    client::{request, send, transact, view},
     programs,
     protocol::{Deployment, ETHER},
 };
@@ -41,6 +51,7 @@ pub const OPERATIONS: &[&str] = &[
     "deposit_eth_existing_holder",
     "deposit_lst",
     "transfer",
+    "permit",
     "delegate",
     "distribute_rewards",
     "slash",
@@ -51,10 +62,100 @@ pub const OPERATIONS: &[&str] = &[
     "cancel",
     "deposit_eth_1_operator",
     "deposit_eth_50_operators",
+    "deposit_eth_1_asset",
+    "deposit_eth_16_assets",
+    "finalize_one_1_pending",
+    "request_redeem_1_pending",
+    "finalize_one_50_pending",
+    "request_redeem_50_pending",
 ];
 
 /// Operators allow-listed and delegated to for `deposit_eth_50_operators`.
 pub const MANY_OPERATORS: usize = 50;
+
+/// Assets listed for `deposit_eth_16_assets`: the asset registry's
+/// `MAX_ASSETS`, the most it lists (a 17th fails with `TooManyAssets`).
+pub const MANY_ASSETS: usize = 16;
+
+/// Requests pending in the ETH line for `finalize_one_50_pending` and
+/// `request_redeem_50_pending`.
+pub const MANY_PENDING: usize = 50;
+
+sol! {
+    /// EIP-2612 on lrETH (OpenZeppelin's `Erc20Permit`).
+    #[derive(Debug, PartialEq, Eq)]
+    interface IErc20Permit {
+        function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+        function nonces(address owner) external view returns (uint256);
+        function DOMAIN_SEPARATOR() external view returns (bytes32);
+
+        event Approval(address indexed owner, address indexed spender, uint256 value);
+
+        error ERC2612ExpiredSignature(uint256 deadline);
+        error ERC2612InvalidSigner(address signer, address owner);
+    }
+
+    /// The EIP-712 message an EIP-2612 permit signs.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Permit {
+        address owner;
+        address spender;
+        uint256 value;
+        uint256 nonce;
+        uint256 deadline;
+    }
+}
+
+/// A `permit` letting `spender` spend `value` of `owner`'s `token` until
+/// `deadline`, signed with `owner`'s devnode key over the token's
+/// `DOMAIN_SEPARATOR` and `owner`'s current nonce, as a wallet signs it
+/// off-chain.
+pub fn signed_permit(
+    node: &mut Devnode,
+    token: Address,
+    owner: Address,
+    spender: Address,
+    value: U256,
+    deadline: U256,
+) -> Result<IErc20Permit::permitCall> {
+    let nonce = view(node, token, &IErc20Permit::noncesCall { owner })?;
+    let separator = view(node, token, &IErc20Permit::DOMAIN_SEPARATORCall {})?;
+    let message = Permit {
+        owner,
+        spender,
+        value,
+        nonce,
+        deadline,
+    };
+    let digest = keccak256(
+        [
+            &[0x19, 0x01][..],
+            separator.as_slice(),
+            message.eip712_hash_struct().as_slice(),
+        ]
+        .concat(),
+    );
+    let signer = node
+        .signers()
+        .iter()
+        .find(|signer| signer.address() == owner)
+        .ok_or_else(|| anyhow!("{owner} is not a devnode account"))?;
+    let (signature, recovery) = signer
+        .credential()
+        .sign_prehash_recoverable(digest.as_slice())
+        .map_err(|e| anyhow!("signing the permit of {owner}: {e}"))?;
+    // k256 signs with a low `s`, as OpenZeppelin's ECDSA requires.
+    let (r, s) = signature.split_bytes();
+    Ok(IErc20Permit::permitCall {
+        owner,
+        spender,
+        value,
+        deadline,
+        v: 27 + u8::from(recovery.is_y_odd()),
+        r: B256::from_slice(&r),
+        s: B256::from_slice(&s),
+    })
+}
 
 /// Gas per operation, in [`OPERATIONS`] order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +394,19 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
             value: ETHER / U256::from(2),
         },
     )?;
+    // Alice signs, Carol (the spender) sends. A first permit writes
+    // Alice's nonce and the allowance, so the measured one updates both.
+    let first = signed_permit(s.node, d.token, who.alice, who.carol, ETHER, U256::MAX)?;
+    s.call(who.carol, d.token, U256::ZERO, &first)?;
+    let permit = signed_permit(
+        s.node,
+        d.token,
+        who.alice,
+        who.carol,
+        ETHER * U256::from(2),
+        U256::MAX,
+    )?;
+    s.measure("permit", who.carol, d.token, U256::ZERO, &permit)?;
     s.measure(
         "delegate",
         who.admin,
@@ -377,6 +491,7 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
         assets: ETHER,
         receiver: who.carol,
     };
+    let scaling = s.node.snapshot();
     let before = s.node.snapshot();
     s.measure(
         "deposit_eth_1_operator",
@@ -415,7 +530,106 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
         ETHER,
         &deposit,
     )?;
+
+    // The same deposit with the one LST listed, then with as many as the
+    // registry takes: an ETH deposit never reads the registry, and the
+    // vault's total is one running aggregate.
+    s.node.revert(scaling)?;
+    let scaling = s.node.snapshot();
+    let before = s.node.snapshot();
+    s.measure("deposit_eth_1_asset", who.carol, d.vault, ETHER, &deposit)?;
+    s.node.revert(before)?;
+    let lst_code = s.node.code(lst, BlockTag::Latest)?;
+    let source_code = s.node.code(d.rate_source()?, BlockTag::Latest)?;
+    for index in 1..MANY_ASSETS {
+        let symbol = format!("LST{index}");
+        let token_args = (symbol.clone(), symbol).abi_encode_params();
+        let token = copy_program(s.node, who.admin, &lst_code, &token_args)?;
+        let source_args = (who.admin, ETHER).abi_encode_params();
+        let source = copy_program(s.node, who.admin, &source_code, &source_args)?;
+        s.call(
+            who.admin,
+            d.asset_registry,
+            U256::ZERO,
+            &IAssetRegistry::addAssetCall {
+                asset: token,
+                rateSource: source,
+                depositCap: U256::MAX,
+                maxStaleness: 86_400,
+                maxChangeBps: U256::from(500),
+            },
+        )?;
+    }
+    let listed = view(s.node, d.asset_registry, &IAssetRegistry::assetsCall {})?;
+    ensure!(
+        listed.len() == MANY_ASSETS,
+        "{} assets listed",
+        listed.len()
+    );
+    s.measure("deposit_eth_16_assets", who.carol, d.vault, ETHER, &deposit)?;
+
+    // The ETH line: a 0.1 lrETH request at the head and, behind it, one
+    // request of 0.5 lrETH or fifty of 0.01. The head's finalization, then
+    // Alice's request, see the same amounts, totals and slot states; only
+    // the number of requests pending differs. (The line packs four ids per
+    // slot: both measured requests land in a slot that already holds ids.)
+    s.node.revert(scaling)?;
+    let redeem_of = |shares: U256| IWithdrawalQueue::requestRedeemCall {
+        shares,
+        controller: who.seed,
+        owner: who.seed,
+        payoutAsset: ETH,
+    };
+    for (pending, finalize_name, request_name) in [
+        (1, "finalize_one_1_pending", "request_redeem_1_pending"),
+        (
+            MANY_PENDING,
+            "finalize_one_50_pending",
+            "request_redeem_50_pending",
+        ),
+    ] {
+        let before = s.node.snapshot();
+        s.call(
+            who.seed,
+            d.withdrawal_queue,
+            U256::ZERO,
+            &redeem_of(ETHER / U256::from(10)),
+        )?;
+        let each = ETHER / U256::from(2) / U256::from(pending);
+        for _ in 0..pending {
+            s.call(who.seed, d.withdrawal_queue, U256::ZERO, &redeem_of(each))?;
+        }
+        s.measure(
+            finalize_name,
+            who.carol,
+            d.withdrawal_queue,
+            U256::ZERO,
+            &finalize(1),
+        )?;
+        s.measure(
+            request_name,
+            who.alice,
+            d.withdrawal_queue,
+            U256::ZERO,
+            &redeem(who.alice),
+        )?;
+        s.node.revert(before)?;
+    }
     Ok(Figures(s.figures))
+}
+
+/// Deploys `code` (a deployed program's) again and runs its constructor
+/// with the ABI-encoded `args`. The code hash is the original's, so ArbWasm has it
+/// activated (nothing is sent) and, when the original is cached, the copy
+/// runs cached too.
+fn copy_program(node: &mut Devnode, from: Address, code: &[u8], args: &[u8]) -> Result<Address> {
+    let create = request(from, None, U256::ZERO, stylus_build::deploy_initcode(code));
+    let address = send(node, create)?
+        .contract_address
+        .ok_or_else(|| anyhow!("a program copy has no address"))?;
+    programs::activate(node, from, address)?;
+    programs::construct(node, from, address, args)?;
+    Ok(address)
 }
 
 fn add_operator(
