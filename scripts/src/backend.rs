@@ -1,9 +1,10 @@
-//! Where transactions go: the in-process devnode today, a JSON-RPC endpoint
-//! next. The wiring in [`crate::protocol`] only needs "send a transaction and
-//! wait for its receipt" and "run a read-only call", so it is written once
-//! against [`Backend`].
+//! Where transactions go: the in-process devnode, or any JSON-RPC endpoint
+//! ([`crate::rpc::RpcBackend`]). The wiring in [`crate::protocol`] only needs
+//! "send a transaction and wait for its receipt", "run a read-only call" and,
+//! to resume a deployment, "which chain is this" and "what code is there", so
+//! it is written once against [`Backend`].
 
-use alloy_primitives::{Address, Bytes, Log, B256};
+use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use alloy_rpc_types_eth::TransactionRequest;
 use anyhow::{anyhow, Result};
 use devnode::{BlockTag, Devnode};
@@ -17,10 +18,19 @@ pub struct Mined {
     pub status: bool,
     /// Gas used (after refunds), what the sender paid for.
     pub gas_used: u64,
+    /// Wei paid per unit of gas.
+    pub effective_gas_price: u128,
     /// The created contract, for a deployment.
     pub contract_address: Option<Address>,
     /// Logs it emitted.
     pub logs: Vec<Log>,
+}
+
+impl Mined {
+    /// Wei the sender paid for its gas.
+    pub fn cost(&self) -> U256 {
+        U256::from(self.gas_used) * U256::from(self.effective_gas_price)
+    }
 }
 
 /// The result of a read-only call.
@@ -46,6 +56,13 @@ pub trait Backend {
 
     /// The largest gas limit a transaction may have.
     fn max_gas(&self) -> u64;
+
+    /// The chain's EIP-155 id.
+    fn chain_id(&mut self) -> Result<u64>;
+
+    /// The code at `address` in the newest state (empty for an account
+    /// without code).
+    fn code(&mut self, address: Address) -> Result<Bytes>;
 }
 
 impl Backend for Devnode {
@@ -59,6 +76,7 @@ impl Backend for Devnode {
             hash,
             status: receipt.status,
             gas_used: receipt.gas_used,
+            effective_gas_price: receipt.effective_gas_price,
             contract_address: receipt.contract_address,
             logs: receipt.logs.clone(),
         })
@@ -81,6 +99,14 @@ impl Backend for Devnode {
     fn max_gas(&self) -> u64 {
         self.config().tx_gas_limit
     }
+
+    fn chain_id(&mut self) -> Result<u64> {
+        Ok(Devnode::chain_id(self))
+    }
+
+    fn code(&mut self, address: Address) -> Result<Bytes> {
+        Ok(Devnode::code(self, address, BlockTag::Latest)?)
+    }
 }
 
 impl<B: Backend + ?Sized> Backend for &mut B {
@@ -94,5 +120,13 @@ impl<B: Backend + ?Sized> Backend for &mut B {
 
     fn max_gas(&self) -> u64 {
         (**self).max_gas()
+    }
+
+    fn chain_id(&mut self) -> Result<u64> {
+        (**self).chain_id()
+    }
+
+    fn code(&mut self, address: Address) -> Result<Bytes> {
+        (**self).code(address)
     }
 }

@@ -21,13 +21,26 @@
 //!   construction.
 //! - [`protocol`]: the whole protocol, deployed and wired from a [`Config`].
 //! - [`gas`]: the gas of each user operation, uncached and cached.
+//! - [`rpc`]: [`Backend`] over HTTP JSON-RPC, signing with a [`key::DeployerKey`].
+//! - [`key`]: the deployer's key, from the environment or a keystore, never shown.
+//! - [`config_file`]: the TOML configuration (`--config`) and its defaults.
+//! - [`manifest`]: `deployments/<chain-id>.json`, written after every transaction.
+//! - [`resume`]: a deployment that reuses what its manifest lists and skips
+//!   wiring already in effect.
+//! - [`dry_run`]: what a deployment would send and cost.
 
 pub mod abi;
 pub mod backend;
 pub mod client;
+pub mod config_file;
+pub mod dry_run;
 pub mod gas;
+pub mod key;
+pub mod manifest;
 pub mod programs;
 pub mod protocol;
+pub mod resume;
+pub mod rpc;
 
 pub use backend::{Backend, Called, Mined};
 pub use client::{simulate, transact, view, TxError};

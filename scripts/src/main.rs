@@ -4,22 +4,175 @@
 //! several holders, delegation to allow-listed operators, a reward, a slash,
 //! a withdrawal request, time passing, finalization and claim — printing the
 //! rate, balances and gas of each step.
+//!
+//! With `--rpc-url` it deploys and wires the protocol on that endpoint
+//! instead, resuming from the manifest, and prints a summary; `--dry-run`
+//! only says what it would do (scripts/README.md).
 
-use std::{fs, path::PathBuf, time::Instant};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{utils::format_ether as format_wei, Address, B256, U256};
 use alloy_sol_types::SolCall;
 use anyhow::{anyhow, Context, Result};
+use clap::Parser;
 use deploy::{
     abi::{IDelegation, IErc20, IMockLst, IVault, IWithdrawalQueue, ETH},
-    deploy_protocol, transact, view, Artifacts, Config, Deployment, Mined, OperatorConfig, ETHER,
+    config_file::ConfigFile,
+    deploy_protocol, dry_run,
+    key::{DeployerKey, KEYSTORE_PASSWORD_ENV, KEY_ENV},
+    manifest::{copy_abi, Manifest},
+    resume::deploy_resuming,
+    rpc::{Polling, RpcBackend},
+    transact, view, Artifacts, Config, Deployment, Mined, OperatorConfig, ETHER,
 };
 use devnode::{BlockTag, Devnode, DevnodeConfig};
 
 /// One day, in seconds: the withdrawal and unbonding delays of the demo.
 const DAY: u64 = 86_400;
 
+/// Builds, deploys, activates and wires the protocol's Stylus programs.
+///
+/// Without --rpc-url: on the embedded devnode, followed by a lifecycle demo.
+/// With it: on that endpoint, deployment and wiring only, resumable.
+#[derive(Parser, Debug)]
+#[command(name = "deploy", version)]
+struct Cli {
+    /// JSON-RPC endpoint of a Stylus chain (e.g. http://127.0.0.1:8547,
+    /// https://sepolia-rollup.arbitrum.io/rpc). The deployer's key comes from
+    /// LRT_DEPLOYER_KEY (hex) or --keystore.
+    #[arg(long, value_name = "URL")]
+    rpc_url: Option<String>,
+
+    /// Ethereum JSON keystore holding the deployer's key; the password comes
+    /// from LRT_KEYSTORE_PASSWORD or is asked for.
+    #[arg(long, value_name = "FILE", requires = "rpc_url")]
+    keystore: Option<PathBuf>,
+
+    /// TOML configuration (scripts/config/devnet.toml documents every
+    /// field); the devnet defaults without it.
+    #[arg(long, value_name = "FILE", requires = "rpc_url")]
+    config: Option<PathBuf>,
+
+    /// Print what would be deployed and its estimated cost; send nothing.
+    #[arg(long, requires = "rpc_url")]
+    dry_run: bool,
+
+    /// The deployment manifest, read to resume and written after every
+    /// transaction [default: deployments/<chain-id>.json at the repository
+    /// root].
+    #[arg(long, value_name = "PATH", requires = "rpc_url")]
+    manifest: Option<PathBuf>,
+
+    /// Seconds to wait for each transaction to be mined.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        requires = "rpc_url"
+    )]
+    receipt_timeout: u64,
+}
+
 fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match &cli.rpc_url {
+        None => run_demo(),
+        Some(url) => run_on_endpoint(url, &cli),
+    }
+}
+
+/// The repository root (where `deployments/` and `abi/` live).
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("scripts/ is inside the repository")
+        .to_path_buf()
+}
+
+/// Deploys and wires the protocol on `url`, or with `--dry-run` only plans it.
+fn run_on_endpoint(url: &str, cli: &Cli) -> Result<()> {
+    let started = Instant::now();
+    let key = match &cli.keystore {
+        Some(path) => DeployerKey::from_keystore_prompting(path)?,
+        None => DeployerKey::from_env().with_context(|| {
+            format!("no deployer key: set {KEY_ENV}, or pass --keystore (password in {KEYSTORE_PASSWORD_ENV} or prompted)")
+        })?,
+    };
+    let polling = Polling {
+        timeout: Duration::from_secs(cli.receipt_timeout),
+        ..Polling::default()
+    };
+    let mut backend = RpcBackend::connect(url, key)?.with_polling(polling);
+    let deployer = backend.sender();
+    let chain_id = deploy::Backend::chain_id(&mut backend)?;
+    let balance = backend.balance(deployer)?;
+    let config = match &cli.config {
+        Some(path) => ConfigFile::load(path)?.resolve(deployer)?,
+        None => Config::devnet(deployer),
+    };
+    let manifest_path = cli.manifest.clone().unwrap_or_else(|| {
+        Manifest::default_path(&repository_root().join("deployments"), chain_id)
+    });
+    println!("endpoint: {url} (chain {chain_id})");
+    println!("deployer: {deployer} ({} ETH)", format_wei(balance));
+    println!("manifest: {}", manifest_path.display());
+
+    println!("Building the contracts (release, wasm32) ...");
+    let artifacts = Artifacts::build_protocol().context("building the contracts")?;
+
+    if cli.dry_run {
+        let manifest = Manifest::load(&manifest_path)?;
+        let plan = dry_run::plan(&mut backend, &artifacts, &config, manifest.as_ref())?;
+        print!("{}", plan.report());
+        println!("dry run: nothing was sent");
+        return Ok(());
+    }
+
+    println!(
+        "Deploying (the manifest is written after every transaction; run again to resume) ..."
+    );
+    let (_, mut manifest) = deploy_resuming(&mut backend, &artifacts, &config, &manifest_path)?;
+    if let Some(abi) = copy_abi(&repository_root().join("abi"), &manifest_path, chain_id)? {
+        manifest.abi = Some(abi);
+        manifest.save(&manifest_path)?;
+    }
+
+    println!(
+        "
+{:<20} address",
+        "contract"
+    );
+    for (role, address) in &manifest.protocol {
+        println!("{role:<20} {address}");
+    }
+    let spent = backend.spending();
+    let (total_gas, total_wei) = manifest.totals();
+    println!(
+        "this run: {} transactions ({} contract creations), {} gas, {} ETH in fees, {} ETH sent as activation value (the unneeded part refunded)",
+        spent.transactions,
+        spent.creations,
+        spent.gas,
+        format_wei(spent.fee_wei),
+        format_wei(spent.value_wei)
+    );
+    println!(
+        "whole deployment (as recorded): {total_gas} gas, {} ETH in fees",
+        format_wei(total_wei)
+    );
+    if let Some(abi) = &manifest.abi {
+        println!("ABI files: {abi} next to the manifest");
+    }
+    println!("manifest: {}", manifest_path.display());
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The main job: the embedded devnode, the protocol and its lifecycle.
+fn run_demo() -> Result<()> {
     let started = Instant::now();
     println!("Building the contracts (release, wasm32) ...");
     let artifacts = Artifacts::build_protocol().context("building the contracts")?;

@@ -11,6 +11,7 @@ use crate::{
     client::{transact, view},
     programs::{deploy_program, Artifacts, Program},
 };
+use stylus_build::Deployable;
 
 /// 1 ETH (and 1 token of 18 decimals) in wei.
 pub const ETHER: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
@@ -180,16 +181,86 @@ impl Deployment {
     }
 }
 
+/// How a deployment treats what an earlier one left on the chain, and where
+/// it records its progress. [`deploy_protocol`] starts from nothing and
+/// records nothing; [`crate::resume`] reuses what a manifest lists and
+/// writes the manifest after every transaction.
+pub trait Journal {
+    /// Brings `package` onto the chain: deploys, activates, caches (if
+    /// `cache`) and constructs it, or finishes and reuses an earlier
+    /// deployment of it.
+    fn program(
+        &mut self,
+        backend: &mut dyn Backend,
+        from: Address,
+        package: &str,
+        program: &Deployable,
+        constructor_args: &[u8],
+        cache: bool,
+    ) -> Result<Program>;
+
+    /// Whether the wiring step `what`, a call of `data` on `to`, is already
+    /// in effect on the chain (then it is not sent).
+    fn in_effect(
+        &mut self,
+        backend: &mut dyn Backend,
+        what: &str,
+        to: Address,
+        data: &[u8],
+    ) -> Result<bool>;
+
+    /// Records the wiring step `what`: its transaction, or `None` when it
+    /// was found in effect.
+    fn wired(&mut self, what: &str, tx: Option<&Mined>) -> Result<()>;
+}
+
+/// A deployment from nothing, recorded nowhere.
+struct FromScratch;
+
+impl Journal for FromScratch {
+    fn program(
+        &mut self,
+        backend: &mut dyn Backend,
+        from: Address,
+        _package: &str,
+        program: &Deployable,
+        constructor_args: &[u8],
+        cache: bool,
+    ) -> Result<Program> {
+        deploy_program(&mut &mut *backend, from, program, constructor_args, cache)
+    }
+
+    fn in_effect(&mut self, _: &mut dyn Backend, _: &str, _: Address, _: &[u8]) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn wired(&mut self, _: &str, _: Option<&Mined>) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// Deploys and wires the protocol on `backend`.
 pub fn deploy_protocol(
     backend: &mut impl Backend,
     artifacts: &Artifacts,
     config: &Config,
 ) -> Result<Deployment> {
+    deploy_protocol_with(backend, artifacts, config, &mut FromScratch)
+}
+
+/// Deploys and wires the protocol on `backend`, each program and step
+/// going through `journal`.
+pub fn deploy_protocol_with(
+    backend: &mut impl Backend,
+    artifacts: &Artifacts,
+    config: &Config,
+    journal: &mut dyn Journal,
+) -> Result<Deployment> {
     let mut deployer = Deployer {
         backend,
         artifacts,
         config,
+        journal,
         programs: Vec::new(),
         steps: Vec::new(),
     };
@@ -377,15 +448,17 @@ struct Deployer<'a, B> {
     backend: &'a mut B,
     artifacts: &'a Artifacts,
     config: &'a Config,
+    journal: &'a mut dyn Journal,
     programs: Vec<Program>,
     steps: Vec<Step>,
 }
 
 impl<B: Backend> Deployer<'_, B> {
     fn program(&mut self, package: &str, constructor_args: Vec<u8>) -> Result<Address> {
-        let program = deploy_program(
-            self.backend,
+        let program = self.journal.program(
+            &mut *self.backend,
             self.config.deployer,
+            package,
             self.artifacts.get(package)?,
             &constructor_args,
             self.config.cache_programs,
@@ -396,8 +469,15 @@ impl<B: Backend> Deployer<'_, B> {
     }
 
     fn send<C: SolCall>(&mut self, what: &str, to: Address, call: &C) -> Result<()> {
+        if self
+            .journal
+            .in_effect(&mut *self.backend, what, to, &call.abi_encode())?
+        {
+            return self.journal.wired(what, None);
+        }
         let tx = transact(self.backend, self.config.deployer, to, U256::ZERO, call)
             .map_err(|e| anyhow!("{what}: {e}"))?;
+        self.journal.wired(what, Some(&tx))?;
         self.steps.push(Step {
             what: what.to_string(),
             tx,

@@ -1,0 +1,368 @@
+//! The deployment configuration as a TOML file (`--config`), and as the
+//! manifest records it.
+//!
+//! Every field is optional; what a file leaves out takes the devnet default
+//! of [`Config::devnet`]. Addresses are hex or the word `deployer` (the
+//! account of the signing key). Amounts are decimal ETH (`"1.05"`,
+//! `"1000"`: 18 decimals, for ETH and for 18-decimal tokens alike) or
+//! `"max"`. `scripts/config/devnet.toml` spells out every default;
+//! `scripts/config/testnet.toml` is an example for Arbitrum Sepolia.
+
+use std::path::Path;
+
+use alloy_primitives::{
+    utils::{format_ether, parse_ether},
+    Address, U256,
+};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{Config, LstConfig, OperatorConfig};
+
+/// The highest protocol fee the vault accepts, in basis points.
+pub const MAX_FEE_BPS: u64 = 2_000;
+
+/// A deployment configuration as written in TOML.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The admin of every contract at the end; when not the deployer, the
+    /// deployment starts the two-step admin transfer to it.
+    pub admin: Option<String>,
+    /// Receives the protocol fee as lrETH.
+    pub treasury: Option<String>,
+    /// Receives slashed assets.
+    pub slash_recipient: Option<String>,
+    /// Seconds an undelegation waits before it completes.
+    pub unbonding_delay: Option<u64>,
+    /// Seconds a withdrawal request waits before it can be finalized.
+    pub withdrawal_delay: Option<u64>,
+    /// Protocol fee on rewards, basis points (at most 2,000).
+    pub fee_bps: Option<u64>,
+    /// Cache every program through ArbWasmCache (the deployer must be a
+    /// cache manager).
+    pub cache_programs: Option<bool>,
+    /// Holders of the protocol's roles.
+    #[serde(default)]
+    pub roles: RolesFile,
+    /// The devnet LST and its rate source.
+    #[serde(default)]
+    pub lst: LstFile,
+    /// Operators to allow-list.
+    #[serde(default)]
+    pub operators: Vec<OperatorFile>,
+}
+
+/// `[roles]`: each defaults to the deployer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RolesFile {
+    /// Pauses deposits and withdrawals (vault).
+    pub pauser: Option<String>,
+    /// Lists assets, sets caps and rate sources (vault and asset registry).
+    pub asset_manager: Option<String>,
+    /// Reports rewards (vault).
+    pub rewards_reporter: Option<String>,
+    /// Delegates and undelegates (vault and delegation).
+    pub delegation_manager: Option<String>,
+    /// Allow-lists operators (operator registry).
+    pub operator_manager: Option<String>,
+}
+
+/// `[lst]`: a `mock-lst` token priced by a `lrt-rate-source`, listed in the
+/// asset registry. Both are devnet/testnet contracts (an open faucet and a
+/// settable rate): set `enabled = false` where real LSTs are listed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LstFile {
+    /// Deploy and list it (default true).
+    pub enabled: Option<bool>,
+    /// Token name.
+    pub name: Option<String>,
+    /// Token symbol.
+    pub symbol: Option<String>,
+    /// ETH per token.
+    pub rate: Option<String>,
+    /// Most tokens the vault may hold.
+    pub deposit_cap: Option<String>,
+    /// Oldest a rate may be, seconds.
+    pub max_staleness: Option<u64>,
+    /// Most a rate may move per update, basis points.
+    pub max_change_bps: Option<u64>,
+}
+
+/// `[[operators]]`: one allow-listed operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorFile {
+    /// The operator's address.
+    pub operator: String,
+    /// The only account that may slash it.
+    pub slasher: String,
+    /// Most stake it may hold, in ETH.
+    pub cap: String,
+    /// Where its metadata lives.
+    pub metadata_uri: String,
+}
+
+impl ConfigFile {
+    /// Reads a TOML file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Parses TOML.
+    pub fn parse(text: &str) -> Result<Self> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// The configuration for `deployer`: what the file says, the devnet
+    /// defaults for the rest.
+    pub fn resolve(&self, deployer: Address) -> Result<Config> {
+        let defaults = Config::devnet(deployer);
+        let address = |field: &str, value: &Option<String>, default: Address| match value {
+            Some(value) => parse_address(value, deployer).with_context(|| field.to_string()),
+            None => Ok(default),
+        };
+        let roles = &self.roles;
+        let lst = match self.lst.enabled.unwrap_or(true) {
+            false => None,
+            true => {
+                let default = defaults.lst.clone().expect("the devnet lists an LST");
+                let lst = &self.lst;
+                Some(LstConfig {
+                    name: lst.name.clone().unwrap_or(default.name),
+                    symbol: lst.symbol.clone().unwrap_or(default.symbol),
+                    rate: amount("lst.rate", &lst.rate, default.rate)?,
+                    deposit_cap: amount("lst.deposit_cap", &lst.deposit_cap, default.deposit_cap)?,
+                    max_staleness: lst.max_staleness.unwrap_or(default.max_staleness),
+                    max_change_bps: lst
+                        .max_change_bps
+                        .map_or(default.max_change_bps, U256::from),
+                })
+            }
+        };
+        let operators = self
+            .operators
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let field = |name: &str| format!("operators[{i}].{name}");
+                Ok(OperatorConfig {
+                    operator: parse_address(&o.operator, deployer)
+                        .with_context(|| field("operator"))?,
+                    slasher: parse_address(&o.slasher, deployer)
+                        .with_context(|| field("slasher"))?,
+                    cap: parse_amount(&o.cap).with_context(|| field("cap"))?,
+                    metadata_uri: o.metadata_uri.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let fee_bps = self.fee_bps.unwrap_or(0);
+        if fee_bps > MAX_FEE_BPS {
+            bail!("fee_bps = {fee_bps}: the vault accepts at most {MAX_FEE_BPS}");
+        }
+        let config = Config {
+            deployer,
+            admin: address("admin", &self.admin, defaults.admin)?,
+            treasury: address("treasury", &self.treasury, defaults.treasury)?,
+            slash_recipient: address(
+                "slash_recipient",
+                &self.slash_recipient,
+                defaults.slash_recipient,
+            )?,
+            unbonding_delay: self.unbonding_delay.unwrap_or(defaults.unbonding_delay),
+            fee_bps: U256::from(fee_bps),
+            pauser: address("roles.pauser", &roles.pauser, deployer)?,
+            asset_manager: address("roles.asset_manager", &roles.asset_manager, deployer)?,
+            rewards_reporter: address("roles.rewards_reporter", &roles.rewards_reporter, deployer)?,
+            delegation_manager: address(
+                "roles.delegation_manager",
+                &roles.delegation_manager,
+                deployer,
+            )?,
+            operator_manager: address("roles.operator_manager", &roles.operator_manager, deployer)?,
+            withdrawal_delay: self.withdrawal_delay.unwrap_or(defaults.withdrawal_delay),
+            lst,
+            operators,
+            cache_programs: self.cache_programs.unwrap_or(defaults.cache_programs),
+        };
+        // The deployer allow-lists operators itself, which takes the role.
+        if !config.operators.is_empty() && config.operator_manager != deployer {
+            bail!("operators are allow-listed by the deployer: roles.operator_manager must be the deployer when [[operators]] are given");
+        }
+        Ok(config)
+    }
+
+    /// `config` written out in full, as the manifest records it.
+    pub fn recorded(config: &Config) -> Self {
+        let address = |a: Address| Some(a.to_string());
+        Self {
+            admin: address(config.admin),
+            treasury: address(config.treasury),
+            slash_recipient: address(config.slash_recipient),
+            unbonding_delay: Some(config.unbonding_delay),
+            withdrawal_delay: Some(config.withdrawal_delay),
+            fee_bps: Some(config.fee_bps.saturating_to()),
+            cache_programs: Some(config.cache_programs),
+            roles: RolesFile {
+                pauser: address(config.pauser),
+                asset_manager: address(config.asset_manager),
+                rewards_reporter: address(config.rewards_reporter),
+                delegation_manager: address(config.delegation_manager),
+                operator_manager: address(config.operator_manager),
+            },
+            lst: match &config.lst {
+                None => LstFile {
+                    enabled: Some(false),
+                    ..LstFile::default()
+                },
+                Some(lst) => LstFile {
+                    enabled: Some(true),
+                    name: Some(lst.name.clone()),
+                    symbol: Some(lst.symbol.clone()),
+                    rate: Some(show_amount(lst.rate)),
+                    deposit_cap: Some(show_amount(lst.deposit_cap)),
+                    max_staleness: Some(lst.max_staleness),
+                    max_change_bps: Some(lst.max_change_bps.saturating_to()),
+                },
+            },
+            operators: config
+                .operators
+                .iter()
+                .map(|o| OperatorFile {
+                    operator: o.operator.to_string(),
+                    slasher: o.slasher.to_string(),
+                    cap: show_amount(o.cap),
+                    metadata_uri: o.metadata_uri.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An address, or `deployer`.
+fn parse_address(value: &str, deployer: Address) -> Result<Address> {
+    if value == "deployer" {
+        return Ok(deployer);
+    }
+    value
+        .parse()
+        .with_context(|| format!("`{value}` is not an address (0x + 40 hex digits, or `deployer`)"))
+}
+
+/// Decimal ETH (18 decimals) or `max`.
+fn parse_amount(value: &str) -> Result<U256> {
+    if value == "max" {
+        return Ok(U256::MAX);
+    }
+    parse_ether(value).with_context(|| format!("`{value}` is not an amount (decimal ETH or `max`)"))
+}
+
+fn amount(field: &str, value: &Option<String>, default: U256) -> Result<U256> {
+    match value {
+        Some(value) => parse_amount(value).with_context(|| field.to_string()),
+        None => Ok(default),
+    }
+}
+
+/// An amount as [`parse_amount`] reads it, without trailing zeros.
+fn show_amount(value: U256) -> String {
+    if value == U256::MAX {
+        return "max".into();
+    }
+    let ether = format_ether(value);
+    match ether.split_once('.') {
+        Some((whole, fraction)) => match fraction.trim_end_matches('0') {
+            "" => whole.to_string(),
+            fraction => format!("{whole}.{fraction}"),
+        },
+        None => ether,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    const DEPLOYER: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
+
+    fn example(name: &str) -> ConfigFile {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("config")
+            .join(name);
+        ConfigFile::load(&path).unwrap()
+    }
+
+    #[test]
+    fn an_empty_file_is_the_devnet_default() {
+        let config = ConfigFile::parse("").unwrap().resolve(DEPLOYER).unwrap();
+        assert_eq!(
+            format!("{config:?}"),
+            format!("{:?}", Config::devnet(DEPLOYER))
+        );
+    }
+
+    #[test]
+    fn the_devnet_file_spells_out_the_defaults() {
+        let config = example("devnet.toml").resolve(DEPLOYER).unwrap();
+        assert_eq!(
+            format!("{config:?}"),
+            format!("{:?}", Config::devnet(DEPLOYER))
+        );
+    }
+
+    #[test]
+    fn the_testnet_example_resolves() {
+        let config = example("testnet.toml").resolve(DEPLOYER).unwrap();
+        assert_eq!(config.fee_bps, U256::from(1_000));
+        assert_eq!(config.withdrawal_delay, 86_400);
+        assert_eq!(config.treasury, DEPLOYER);
+        assert!(!config.cache_programs);
+    }
+
+    #[test]
+    fn a_recorded_config_reads_back_the_same() {
+        let mut config = Config::devnet(DEPLOYER);
+        config.fee_bps = U256::from(250);
+        config.operators.push(OperatorConfig {
+            operator: Address::with_last_byte(1),
+            slasher: Address::with_last_byte(2),
+            cap: parse_ether("1000.5").unwrap(),
+            metadata_uri: "https://operators.example/1.json".into(),
+        });
+        let recorded = ConfigFile::recorded(&config);
+        // As the manifest keeps it.
+        let json = serde_json::to_string(&recorded).unwrap();
+        let back: ConfigFile = serde_json::from_str(&json).unwrap();
+        let back = back.resolve(DEPLOYER).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{config:?}"));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let typo = ConfigFile::parse("fee_bsp = 10").unwrap_err();
+        assert!(format!("{typo:#}").contains("fee_bsp"), "{typo:#}");
+        let fee = ConfigFile::parse("fee_bps = 5000")
+            .unwrap()
+            .resolve(DEPLOYER)
+            .unwrap_err();
+        assert!(fee.to_string().contains("at most 2000"), "{fee}");
+        let bad = ConfigFile::parse("treasury = \"0x12\"")
+            .unwrap()
+            .resolve(DEPLOYER)
+            .unwrap_err();
+        assert!(format!("{bad:#}").contains("treasury"), "{bad:#}");
+        let operators_without_the_role = ConfigFile::parse(
+            "roles.operator_manager = \"0x0000000000000000000000000000000000000001\"\n\
+             [[operators]]\noperator = \"0x0000000000000000000000000000000000000002\"\n\
+             slasher = \"deployer\"\ncap = \"10\"\nmetadata_uri = \"x\"",
+        )
+        .unwrap()
+        .resolve(DEPLOYER);
+        assert!(operators_without_the_role.is_err());
+    }
+}

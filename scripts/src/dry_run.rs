@@ -1,0 +1,326 @@
+//! `--dry-run`: what a deployment would send and roughly what it would cost,
+//! without sending anything.
+//!
+//! For each program: its compressed size, whether the manifest's copy is
+//! on chain already, the gas of its deployment (`eth_estimateGas` of the
+//! creation) and of its activation with the data fee. The activation is
+//! estimated by calling ArbWasm's `activateProgram` through `eth_call` with
+//! the program's code placed at a scratch address by a state override (as
+//! `cargo stylus check` does), so nothing needs to be deployed first. An
+//! endpoint that refuses state overrides gets Nitro's fixed activation
+//! charge as the gas estimate and no data fee. Constructors and wiring
+//! steps need the programs on chain to be estimated, so they are counted
+//! and priced at [`GAS_PER_LATER_TX`] each.
+
+use alloy_primitives::{keccak256, utils::format_ether, Address, U256};
+use alloy_sol_types::{SolCall, SolError};
+use anyhow::Result;
+use serde_json::json;
+use stylus_build::Deployable;
+
+use crate::{
+    abi::{IArbWasm, ARB_WASM},
+    backend::Backend,
+    client::request,
+    manifest::Manifest,
+    programs::{Artifacts, PROTOCOL_PACKAGES},
+    protocol::Config,
+    rpc::{Fees, RpcBackend},
+};
+
+/// Gas assumed for each constructor and wiring transaction: an upper bound
+/// of what they use on the devnode with the programs uncached (64k for a
+/// link, 278k for the withdrawal queue's constructor; the HTTP end-to-end
+/// test checks the bound). On Arbitrum the L1 data cost comes on top.
+pub const GAS_PER_LATER_TX: u64 = 300_000;
+
+/// Gas Nitro charges for an activation besides the program-dependent part.
+pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
+
+/// Value offered in the activation estimate: far above any data fee.
+const PROBE_VALUE: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
+
+/// Where a program stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Not in the manifest: it will be deployed.
+    New,
+    /// In the manifest, but its address has no code or other code: it will
+    /// be deployed anew.
+    Stale(Address),
+    /// On chain at this address with the built code: it will be reused.
+    Deployed(Address),
+}
+
+/// What activating a program will take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActivationEstimate {
+    /// Its code hash is active already.
+    Active,
+    /// Gas and data fee from ArbWasm.
+    Estimated { gas: u64, data_fee: U256 },
+    /// ArbWasm could not be asked; the gas is Nitro's fixed charge and the
+    /// data fee is unknown.
+    Unknown { gas: u64, reason: String },
+}
+
+/// One program of the plan.
+#[derive(Clone, Debug)]
+pub struct PlannedProgram {
+    /// Package name.
+    pub name: String,
+    /// Bytes of compressed code.
+    pub code_bytes: usize,
+    /// Where it stands.
+    pub status: Status,
+    /// Gas of its deployment (`None` when it is reused).
+    pub deploy_gas: Option<u64>,
+    /// Its activation.
+    pub activation: ActivationEstimate,
+    /// Whether its constructor still has to run.
+    pub needs_constructor: bool,
+}
+
+/// What a deployment would do.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The programs, in deployment order.
+    pub programs: Vec<PlannedProgram>,
+    /// Wiring steps the configuration asks for (those already in effect are
+    /// skipped at deployment).
+    pub wiring_steps: usize,
+    /// Fees a transaction would pay now.
+    pub fees: Fees,
+}
+
+impl Plan {
+    /// Estimated gas: deployments, activations, and constructors and wiring
+    /// at [`GAS_PER_LATER_TX`].
+    pub fn gas(&self) -> u64 {
+        let programs: u64 = self
+            .programs
+            .iter()
+            .map(|p| {
+                let activation = match p.activation {
+                    ActivationEstimate::Active => 0,
+                    ActivationEstimate::Estimated { gas, .. }
+                    | ActivationEstimate::Unknown { gas, .. } => gas,
+                };
+                p.deploy_gas.unwrap_or(0) + activation
+            })
+            .sum();
+        let later =
+            self.programs.iter().filter(|p| p.needs_constructor).count() + self.wiring_steps;
+        programs + later as u64 * GAS_PER_LATER_TX
+    }
+
+    /// Data fees of the activations that could be estimated.
+    pub fn data_fees(&self) -> U256 {
+        self.programs
+            .iter()
+            .map(|p| match p.activation {
+                ActivationEstimate::Estimated { data_fee, .. } => data_fee,
+                _ => U256::ZERO,
+            })
+            .sum()
+    }
+
+    /// Wei at the current base fee and tip, and at the most the
+    /// transactions would allow (twice the base fee), data fees included.
+    pub fn cost(&self) -> (U256, U256) {
+        let gas = U256::from(self.gas());
+        let tip = self.fees.max_priority_fee_per_gas;
+        let base = (self.fees.max_fee_per_gas - tip) / 2;
+        let likely = gas * U256::from(base + tip) + self.data_fees();
+        let most = gas * U256::from(self.fees.max_fee_per_gas) + self.data_fees();
+        (likely, most)
+    }
+
+    /// The plan as a table with totals and how they were estimated.
+    pub fn report(&self) -> String {
+        let mut out = format!(
+            "{:<24} {:>10}  {:<52} {:>12} {:>14} {:>22}\n",
+            "program", "code bytes", "status", "deploy gas", "activation gas", "data fee (ETH)"
+        );
+        for p in &self.programs {
+            let status = match &p.status {
+                Status::New => "new".to_string(),
+                Status::Stale(address) => format!("redeploy (recorded {address} is gone)"),
+                Status::Deployed(address) => format!("deployed at {address}"),
+            };
+            let deploy = p.deploy_gas.map_or("-".into(), |g| g.to_string());
+            let (activation, fee) = match &p.activation {
+                ActivationEstimate::Active => ("active".to_string(), "-".to_string()),
+                ActivationEstimate::Estimated { gas, data_fee } => {
+                    (gas.to_string(), format_ether(*data_fee))
+                }
+                ActivationEstimate::Unknown { gas, .. } => (format!("~{gas}"), "unknown".into()),
+            };
+            out += &format!(
+                "{:<24} {:>10}  {:<52} {:>12} {:>14} {:>22}\n",
+                p.name, p.code_bytes, status, deploy, activation, fee
+            );
+        }
+        for p in &self.programs {
+            if let ActivationEstimate::Unknown { reason, .. } = &p.activation {
+                out += &format!("  {}: activation not estimated ({reason}); {ACTIVATION_FIXED_GAS} gas is Nitro's fixed charge, the data fee is extra\n", p.name);
+            }
+        }
+        let constructors = self.programs.iter().filter(|p| p.needs_constructor).count();
+        let (likely, most) = self.cost();
+        out += &format!(
+            "constructors to run: {constructors}; wiring steps: {} (those already in effect are skipped), estimated at {GAS_PER_LATER_TX} gas each\n",
+            self.wiring_steps
+        );
+        out += &format!(
+            "estimated gas: {}; cost: {} ETH at the current fees, at most {} ETH (data fees included; the activation value is sent with a 20% margin that ArbWasm refunds)\n",
+            self.gas(),
+            format_ether(likely),
+            format_ether(most)
+        );
+        out
+    }
+}
+
+/// The packages `config` deploys, in deployment order.
+pub fn packages(config: &Config) -> Vec<&'static str> {
+    PROTOCOL_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| config.lst.is_some() || !matches!(*p, "lrt-rate-source" | "mock-lst"))
+        .collect()
+}
+
+/// The wiring transactions `config` asks for (see [`crate::protocol`]):
+/// two minter grants, the vault's links, the operator registry's
+/// delegation, seven role grants, the fee, the listing, the operators and
+/// the admin transfers.
+pub fn wiring_steps(config: &Config) -> usize {
+    let fee = usize::from(!config.fee_bps.is_zero());
+    let listing = usize::from(config.lst.is_some() && config.asset_manager == config.deployer);
+    let administered = packages(config).len() - usize::from(config.lst.is_some());
+    let transfers = if config.admin != config.deployer {
+        administered
+    } else {
+        0
+    };
+    4 + 7 + fee + listing + config.operators.len() + transfers
+}
+
+/// Plans the deployment of `config` on `backend`, against `manifest`.
+pub fn plan(
+    backend: &mut RpcBackend,
+    artifacts: &Artifacts,
+    config: &Config,
+    manifest: Option<&Manifest>,
+) -> Result<Plan> {
+    let fees = backend.fees()?;
+    let mut programs = Vec::new();
+    for package in packages(config) {
+        let program = artifacts.get(package)?;
+        let code_hash = keccak256(&program.code);
+        let recorded = manifest.and_then(|m| m.programs.get(package));
+        let status = match recorded {
+            None => Status::New,
+            Some(record) => {
+                let code = backend.code(record.address)?;
+                if !code.is_empty() && keccak256(&code) == code_hash {
+                    Status::Deployed(record.address)
+                } else {
+                    Status::Stale(record.address)
+                }
+            }
+        };
+        let planned = match &status {
+            Status::Deployed(address) => PlannedProgram {
+                name: package.to_string(),
+                code_bytes: program.code.len(),
+                status: status.clone(),
+                deploy_gas: None,
+                activation: activation_of_deployed(backend, config.deployer, *address)?,
+                needs_constructor: recorded.is_some_and(|r| r.constructor_tx.is_none()),
+            },
+            Status::New | Status::Stale(_) => PlannedProgram {
+                name: package.to_string(),
+                code_bytes: program.code.len(),
+                status: status.clone(),
+                deploy_gas: Some(deployment_gas(backend, config.deployer, program)?),
+                activation: activation_of_code(backend, config.deployer, program)?,
+                needs_constructor: true,
+            },
+        };
+        programs.push(planned);
+    }
+    Ok(Plan {
+        programs,
+        wiring_steps: wiring_steps(config),
+        fees,
+    })
+}
+
+fn deployment_gas(backend: &mut RpcBackend, from: Address, program: &Deployable) -> Result<u64> {
+    let create = request(from, None, U256::ZERO, program.initcode());
+    backend.estimate_gas(&create, None)?.map_err(|e| {
+        anyhow::anyhow!(e).context(format!("estimating the deployment of `{}`", program.name))
+    })
+}
+
+/// A program on chain: active already, or what activating it takes.
+fn activation_of_deployed(
+    backend: &mut RpcBackend,
+    from: Address,
+    address: Address,
+) -> Result<ActivationEstimate> {
+    let call = IArbWasm::activateProgramCall { program: address };
+    let probe = request(from, Some(ARB_WASM), PROBE_VALUE, call.abi_encode());
+    Ok(match backend.call(&probe)? {
+        crate::Called::Success { output, gas_used } => {
+            let answer = IArbWasm::activateProgramCall::abi_decode_returns(&output)?;
+            ActivationEstimate::Estimated {
+                gas: gas_used,
+                data_fee: answer.dataFee,
+            }
+        }
+        crate::Called::Revert(data) if IArbWasm::ProgramUpToDate::abi_decode(&data).is_ok() => {
+            ActivationEstimate::Active
+        }
+        other => ActivationEstimate::Unknown {
+            gas: ACTIVATION_FIXED_GAS,
+            reason: format!("activateProgram answered {other:?}"),
+        },
+    })
+}
+
+/// A program not yet on chain: its activation asked of ArbWasm with its
+/// code at a scratch address.
+fn activation_of_code(
+    backend: &mut RpcBackend,
+    from: Address,
+    program: &Deployable,
+) -> Result<ActivationEstimate> {
+    let scratch = Address::from_slice(&keccak256(b"lrETH deploy dry run")[12..]);
+    let overrides = json!({
+        scratch.to_string(): { "code": alloy_primitives::Bytes::from(program.code.clone()) },
+        from.to_string(): { "balance": PROBE_VALUE * U256::from(2) },
+    });
+    let call = IArbWasm::activateProgramCall { program: scratch };
+    let probe = request(from, Some(ARB_WASM), PROBE_VALUE, call.abi_encode());
+    let unknown = |reason: String| ActivationEstimate::Unknown {
+        gas: ACTIVATION_FIXED_GAS,
+        reason,
+    };
+    let output = match backend.call_with_overrides(&probe, Some(&overrides))? {
+        Ok(output) => output,
+        Err(error) => return Ok(unknown(error.to_string())),
+    };
+    let Ok(answer) = IArbWasm::activateProgramCall::abi_decode_returns(&output) else {
+        return Ok(unknown("undecodable answer".into()));
+    };
+    Ok(match backend.estimate_gas(&probe, Some(&overrides))? {
+        Ok(gas) => ActivationEstimate::Estimated {
+            gas,
+            data_fee: answer.dataFee,
+        },
+        Err(error) => unknown(error.to_string()),
+    })
+}
