@@ -17,7 +17,7 @@ extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, U256, U64};
+use alloy_primitives::{Address, U128, U256, U64};
 use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
@@ -36,7 +36,7 @@ use lrt_common::{
 };
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64},
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU128, StorageU256, StorageU64},
 };
 
 /// Highest protocol fee: 20% of rewards.
@@ -238,21 +238,46 @@ fn external(error: stylus_sdk::call::Error) -> Error {
 }
 
 /// The vault's holdings of one asset (ETH included, at a rate of 1).
+///
+/// Figures are stored in 128 bits, two to a slot, so that a deposit reads
+/// and writes one slot of its book (the rate and value slot is an LST's
+/// only; ETH's value is its units). 2^128 wei is ~3.4e20 ETH: any figure
+/// that would not fit fails with [`Error::MathOverflow`].
 #[storage]
 pub struct AssetBook {
     /// Units in the vault's idle buffer.
-    idle: StorageU256,
+    idle: StorageU128,
     /// Units delegated to operators, in the restaking layer's custody
     /// (active or unbonding).
-    delegated: StorageU256,
-    /// The rate (ETH per unit, 1e18) the units are valued at.
-    rate: StorageU256,
+    delegated: StorageU128,
+    /// The rate (ETH per unit, 1e18) the units are valued at; unused for ETH.
+    rate: StorageU128,
     /// `(idle + delegated) × rate / 1e18`, rounded down: the asset's part of
-    /// total assets.
-    value: StorageU256,
+    /// total assets; unused for ETH.
+    value: StorageU128,
     /// Units set aside for finalized withdrawals: no longer part of total
     /// assets, no longer slashable, waiting to be claimed.
-    reserved: StorageU256,
+    reserved: StorageU128,
+}
+
+/// `x` in 128 bits, or [`Error::MathOverflow`].
+fn narrow(x: U256) -> Result<U128, Error> {
+    u128::try_from(x).map(U128::from).map_err(|_| overflow())
+}
+
+/// A stored 128-bit figure as a 256-bit one.
+fn wide(x: U128) -> U256 {
+    U256::from(x.to::<u128>())
+}
+
+/// A stored limit as the `depositLimits` view reports it: 2^128 - 1, the
+/// most the books can hold, reads as no limit.
+fn wide_cap(x: U128) -> U256 {
+    if x == U128::MAX {
+        U256::MAX
+    } else {
+        wide(x)
+    }
 }
 
 /// A book's figures, read once and written back once.
@@ -303,8 +328,22 @@ const NAMED_RETURNS: &str = "
 pub struct Vault {
     /// Admin, pausers, asset managers, rewards reporters.
     roles: Roles,
+    // What a deposit reads shares three slots: the pause flags with the
+    // token, the total with the cap, and the minimum deposit.
+    /// Whether deposits are paused.
+    deposits_paused: StorageBool,
+    /// Whether withdrawals are paused (the withdrawal queue reads it).
+    withdrawals_paused: StorageBool,
     /// The lrETH token.
     token: StorageAddress,
+    /// Σ of every book's value: total assets.
+    total_value: StorageU128,
+    /// Largest total assets deposits may bring the vault to (at most
+    /// 2^128 - 1, what the books can hold, which `depositLimits` reports as
+    /// no cap).
+    total_cap: StorageU128,
+    /// Smallest deposit, in ETH value.
+    min_deposit: StorageU128,
     /// The asset registry.
     registry: StorageAddress,
     /// Receives the protocol fee as shares.
@@ -317,16 +356,6 @@ pub struct Vault {
     min_report_interval: StorageU64,
     /// When the last report arrived.
     last_report_at: StorageU64,
-    /// Smallest deposit, in ETH value.
-    min_deposit: StorageU256,
-    /// Largest total assets deposits may bring the vault to.
-    total_cap: StorageU256,
-    /// Whether deposits are paused.
-    deposits_paused: StorageBool,
-    /// Whether withdrawals are paused (the withdrawal queue reads it).
-    withdrawals_paused: StorageBool,
-    /// Σ of every book's value: total assets.
-    total_value: StorageU256,
     /// Per-asset holdings, ETH included.
     books: StorageMap<Address, AssetBook>,
     /// The restaking layer holding delegated stake.
@@ -362,7 +391,7 @@ impl Vault {
         self.registry.set(registry);
         self.treasury.set(treasury);
         self.max_reward_bps.set(U256::from(100));
-        self.total_cap.set(U256::MAX);
+        self.total_cap.set(U128::MAX);
         Ok(())
     }
 
@@ -664,11 +693,9 @@ impl Vault {
         }
         book.idle -= amount;
         self.store_book(asset, &book)?;
-        let reserved = self.books.getter(asset).reserved.get();
-        self.books
-            .setter(asset)
-            .reserved
-            .set(reserved.checked_add(amount).ok_or_else(overflow)?);
+        let reserved = wide(self.books.getter(asset).reserved.get());
+        let reserved = reserved.checked_add(amount).ok_or_else(overflow)?;
+        self.books.setter(asset).reserved.set(narrow(reserved)?);
         lrt_common::emit!(self.vm(), WithdrawalReserved { asset: asset; amount: amount });
         Ok(())
     }
@@ -691,7 +718,7 @@ impl Vault {
         amount: U256,
     ) -> Result<(), Error> {
         self.only(self.withdrawal_queue.get())?;
-        let reserved = self.books.getter(asset).reserved.get();
+        let reserved = wide(self.books.getter(asset).reserved.get());
         if reserved < amount {
             return Err(InsufficientReserve {
                 asset,
@@ -700,7 +727,10 @@ impl Vault {
             }
             .into());
         }
-        self.books.setter(asset).reserved.set(reserved - amount);
+        self.books
+            .setter(asset)
+            .reserved
+            .set(narrow(reserved - amount)?);
         lrt_common::emit!(self.vm(), WithdrawalPaid { asset: asset, to: to; amount: amount });
         if asset == ETH {
             send_eth(to, amount)?;
@@ -855,8 +885,10 @@ impl Vault {
     pub fn set_deposit_limits(&mut self, min_deposit: U256, total_cap: U256) -> Result<(), Error> {
         self.roles
             .check(ASSET_MANAGER_ROLE, self.vm().msg_sender())?;
-        self.min_deposit.set(min_deposit);
-        self.total_cap.set(total_cap);
+        // Limits beyond 2^128 wei (~3.4e20 ETH) cannot bind: stored as "none".
+        let clamp = |x: U256| narrow(x).unwrap_or(U128::MAX);
+        self.min_deposit.set(clamp(min_deposit));
+        self.total_cap.set(clamp(total_cap));
         lrt_common::emit!(self.vm(), DepositLimitsSet { ; min_deposit: min_deposit, total_cap: total_cap });
         Ok(())
     }
@@ -896,7 +928,7 @@ impl Vault {
 
     /// Total assets in ETH: idle ETH plus every held asset at its accepted rate.
     pub fn total_assets(&self) -> U256 {
-        self.total_value.get()
+        wide(self.total_value.get())
     }
 
     /// Shares worth `assets` ETH now, rounded down.
@@ -956,7 +988,7 @@ impl Vault {
         if self.deposits_paused.get() {
             return U256::ZERO;
         }
-        let room = self.total_cap.get().saturating_sub(self.total_assets());
+        let room = wide(self.total_cap.get()).saturating_sub(self.total_assets());
         if asset == ETH {
             return room;
         }
@@ -989,13 +1021,12 @@ impl Vault {
     /// withdrawals (outside total assets).
     pub fn asset_totals(&self, asset: Address) -> (U256, U256, U256, U256, U256) {
         let book = self.book(asset);
-        let stored = self.books.getter(asset);
         (
             book.idle,
             book.delegated,
             book.rate,
-            stored.value.get(),
-            stored.reserved.get(),
+            self.stored_value(asset),
+            wide(self.books.getter(asset).reserved.get()),
         )
     }
 
@@ -1026,7 +1057,10 @@ impl Vault {
 
     /// The minimum deposit (ETH value) and the global cap on total assets.
     pub fn deposit_limits(&self) -> (U256, U256) {
-        (self.min_deposit.get(), self.total_cap.get())
+        (
+            wide_cap(self.min_deposit.get()),
+            wide_cap(self.total_cap.get()),
+        )
     }
 
     /// Whether deposits are paused.
@@ -1058,13 +1092,13 @@ impl Vault {
         if receiver.is_zero() {
             return Err(InvalidAddress { account: receiver }.into());
         }
-        let minimum = self.min_deposit.get();
+        let minimum = wide(self.min_deposit.get());
         if value < minimum {
             return Err(BelowMinimumDeposit { value, minimum }.into());
         }
         let total = self.total_assets();
         let total_after = total.checked_add(value).ok_or_else(overflow)?;
-        let cap = self.total_cap.get();
+        let cap = wide(self.total_cap.get());
         if total_after > cap {
             return Err(TotalCapExceeded { total_after, cap }.into());
         }
@@ -1120,11 +1154,26 @@ impl Vault {
     /// Reads `asset`'s book; ETH is always valued at 1.
     fn book(&self, asset: Address) -> Book {
         let book = self.books.getter(asset);
-        let rate = if asset == ETH { WAD } else { book.rate.get() };
+        let rate = if asset == ETH {
+            WAD
+        } else {
+            wide(book.rate.get())
+        };
         Book {
-            idle: book.idle.get(),
-            delegated: book.delegated.get(),
+            idle: wide(book.idle.get()),
+            delegated: wide(book.delegated.get()),
             rate,
+        }
+    }
+
+    /// `asset`'s part of total assets as last stored: ETH's units, an
+    /// LST's stored value.
+    fn stored_value(&self, asset: Address) -> U256 {
+        let book = self.books.getter(asset);
+        if asset == ETH {
+            wide(book.idle.get()) + wide(book.delegated.get())
+        } else {
+            wide(book.value.get())
         }
     }
 
@@ -1132,17 +1181,23 @@ impl Vault {
     /// Returns the value the book lost (zero if it gained).
     fn store_book(&mut self, asset: Address, book: &Book) -> Result<U256, Error> {
         let units = book.idle.checked_add(book.delegated).ok_or_else(overflow)?;
-        let value = mul_div(units, book.rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+        let old_value = self.stored_value(asset);
         let mut stored = self.books.setter(asset);
-        let (old_value, old_rate) = (stored.value.get(), stored.rate.get());
-        stored.idle.set(book.idle);
-        stored.delegated.set(book.delegated);
-        stored.rate.set(book.rate);
-        stored.value.set(value);
+        stored.idle.set(narrow(book.idle)?);
+        stored.delegated.set(narrow(book.delegated)?);
+        let (value, old_rate) = if asset == ETH {
+            (units, WAD)
+        } else {
+            let value = mul_div(units, book.rate, WAD, Rounding::Down).ok_or_else(overflow)?;
+            let old_rate = wide(stored.rate.get());
+            stored.rate.set(narrow(book.rate)?);
+            stored.value.set(narrow(value)?);
+            (value, old_rate)
+        };
         // The total is the sum of the books' values, so it holds `old_value`.
-        let total = self.total_value.get() - old_value;
+        let total = wide(self.total_value.get()) - old_value;
         self.total_value
-            .set(total.checked_add(value).ok_or_else(overflow)?);
+            .set(narrow(total.checked_add(value).ok_or_else(overflow)?)?);
         if asset != ETH && book.rate != old_rate {
             lrt_common::emit!(self.vm(), AssetRevalued { asset: asset; rate: book.rate, value: value });
         }
@@ -1154,7 +1209,7 @@ impl Vault {
         let book = self.book(asset);
         let units = book.idle.checked_add(book.delegated).ok_or_else(overflow)?;
         let value = mul_div(units, rate, WAD, Rounding::Down).ok_or_else(overflow)?;
-        (self.total_assets() - self.books.getter(asset).value.get())
+        (self.total_assets() - self.stored_value(asset))
             .checked_add(value)
             .ok_or_else(overflow)
     }

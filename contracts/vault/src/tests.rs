@@ -1090,3 +1090,50 @@ mod sequences {
         }
     }
 }
+
+/// The books keep figures in 128 bits (~3.4e20 ETH). The global cap is never
+/// higher, so a deposit that would not fit is refused with the cap's error
+/// (naming the real ceiling) and changes nothing; limits set at or above
+/// 2^128 - 1 wei read back as none.
+#[motsu::test]
+fn figures_beyond_128_bits_are_refused_by_the_cap(alice: Address) {
+    let p = Protocol::deploy();
+    let admin = p.admin;
+    p.vault
+        .sender(admin)
+        .set_deposit_limits(U256::ZERO, U256::MAX)
+        .motsu_unwrap();
+    assert_eq!(
+        p.vault.sender(alice).deposit_limits(),
+        (U256::ZERO, U256::MAX),
+        "an unlimited cap reads back as unlimited"
+    );
+    let cap = U256::from(u128::MAX);
+    p.vault
+        .sender(admin)
+        .set_deposit_limits(U256::from(1), cap - U256::from(1))
+        .motsu_unwrap();
+    assert_eq!(
+        p.vault.sender(alice).deposit_limits(),
+        (U256::from(1), cap - U256::from(1))
+    );
+    p.vault
+        .sender(admin)
+        .set_deposit_limits(U256::ZERO, U256::MAX)
+        .motsu_unwrap();
+
+    p.deposit_eth(alice, ETHER);
+    let huge = cap;
+    alice.fund(huge);
+    let err = p
+        .vault
+        .sender_and_value(alice, huge)
+        .deposit(huge, alice)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::TotalCapExceeded(TotalCapExceeded { total_after, cap: c }) if total_after == ETHER + huge && c == cap),
+        "{err:?}"
+    );
+    assert_eq!(p.total(), ETHER, "nothing was booked");
+    assert_eq!(p.vault.sender(alice).max_deposit(ETH, alice), cap - ETHER);
+}

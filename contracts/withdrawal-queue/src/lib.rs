@@ -60,7 +60,7 @@ extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, U256, U64, U8};
+use alloy_primitives::{aliases::U96, Address, U128, U256, U64, U8};
 use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
@@ -73,7 +73,10 @@ use lrt_common::{
 };
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256, StorageU64, StorageU8, StorageVec},
+    storage::{
+        StorageAddress, StorageMap, StorageU128, StorageU256, StorageU64, StorageU8, StorageUint,
+        StorageVec,
+    },
 };
 
 /// Most requests one `finalize` call may process, whatever the admin sets.
@@ -263,12 +266,28 @@ fn overflow() -> Error {
     MathOverflow {}.into()
 }
 
+/// `x` in 128 bits, or [`Error::MathOverflow`].
+fn narrow(x: U256) -> Result<U128, Error> {
+    u128::try_from(x).map(U128::from).map_err(|_| overflow())
+}
+
+/// A stored 128-bit figure as a 256-bit one.
+fn wide(x: U128) -> U256 {
+    U256::from(x.to::<u128>())
+}
+
 /// Word `i` of return data (zero past its end).
 fn word(data: &[u8], i: usize) -> U256 {
     first_word(data.get(32 * i..).unwrap_or_default())
 }
 
-/// One withdrawal request. The first three fields share a slot.
+/// One withdrawal request, in three slots: controller, time and status;
+/// payout asset and amount; shares and value. A request writes three new
+/// slots; its finalization and claim update them in place.
+///
+/// Shares and values are stored in 128 bits (~3.4e20 ETH) and the payout
+/// amount in 96 bits (~7.9e10 ETH); anything larger fails with
+/// [`Error::MathOverflow`].
 #[storage]
 pub struct Request {
     /// Who may cancel it and is paid by it.
@@ -279,12 +298,12 @@ pub struct Request {
     status: StorageU8,
     /// ETH or the LST it pays out in.
     asset: StorageAddress,
-    /// lrETH escrowed (burned at finalization).
-    shares: StorageU256,
-    /// What the shares were worth in ETH when requested: the most it pays.
-    value: StorageU256,
     /// Units of `asset` reserved for it at finalization.
-    amount: StorageU256,
+    amount: StorageUint<96, 2>,
+    /// lrETH escrowed (burned at finalization).
+    shares: StorageU128,
+    /// What the shares were worth in ETH when requested: the most it pays.
+    value: StorageU128,
 }
 
 /// The FIFO line of one payout asset.
@@ -297,9 +316,9 @@ pub struct Line {
     /// Requests still pending.
     pending_count: StorageU64,
     /// Σ shares of pending requests.
-    pending_shares: StorageU256,
+    pending_shares: StorageU128,
     /// Σ request-time ETH value of pending requests.
-    pending_value: StorageU256,
+    pending_value: StorageU128,
 }
 
 /// A request's fields as the logic reads them.
@@ -310,6 +329,14 @@ struct Loaded {
     value: U256,
     requested_at: u64,
     status: u8,
+    amount: U256,
+}
+
+/// What a claim reads of a request.
+struct Payout {
+    controller: Address,
+    status: u8,
+    asset: Address,
     amount: U256,
 }
 
@@ -498,11 +525,12 @@ impl WithdrawalQueue {
         call(self.token.get(), U256::ZERO, &calldata)?;
 
         let line = self.lines.getter(payout_asset);
-        let pending_shares = line.pending_shares.get().checked_add(shares);
-        let pending_value = line.pending_value.get().checked_add(value);
+        let pending_shares = wide(line.pending_shares.get()).checked_add(shares);
+        let pending_value = wide(line.pending_value.get()).checked_add(value);
         let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
             return Err(overflow());
         };
+        let (pending_shares, pending_value) = (narrow(pending_shares)?, narrow(pending_value)?);
         let id = self.requests.len() as u64;
         let now = self.vm().block_timestamp();
         let mut request = self.requests.grow();
@@ -510,8 +538,9 @@ impl WithdrawalQueue {
         request.requested_at.set(U64::from(now));
         request.status.set(U8::from(PENDING));
         request.asset.set(payout_asset);
-        request.shares.set(shares);
-        request.value.set(value);
+        // The line's sums fit in 128 bits, so each request's do.
+        request.shares.set(U128::from(shares.to::<u128>()));
+        request.value.set(U128::from(value.to::<u128>()));
 
         let mut line = self.lines.setter(payout_asset);
         line.ids.push(U64::from(id));
@@ -594,6 +623,10 @@ impl WithdrawalQueue {
                 break;
             }
             let (value, amount) = prices.payout(request.shares, request.value, asset)?;
+            let amount_96 = u128::try_from(amount)
+                .ok()
+                .and_then(|amount| U96::try_from(amount).ok())
+                .ok_or_else(overflow)?;
             if amount > idle {
                 stop = Some(Error::from(InsufficientLiquidity {
                     asset,
@@ -613,7 +646,7 @@ impl WithdrawalQueue {
             head += 1;
             if let Some(mut stored) = self.requests.setter(id) {
                 stored.status.set(U8::from(FINALIZED));
-                stored.amount.set(amount);
+                stored.amount.set(amount_96);
             }
             lrt_common::emit!(self.vm(), RedeemFinalized {
                 request_id: request_id, controller: request.controller, asset: asset;
@@ -631,10 +664,11 @@ impl WithdrawalQueue {
         line.head.set(U64::from(head));
         let pending_count = line.pending_count.get() - U64::from(count);
         line.pending_count.set(pending_count);
-        let pending_shares = line.pending_shares.get() - shares_out;
-        line.pending_shares.set(pending_shares);
-        let pending_value = line.pending_value.get() - value_out;
-        line.pending_value.set(pending_value);
+        // The sums include the finalized requests'.
+        let pending_shares = wide(line.pending_shares.get()) - shares_out;
+        line.pending_shares.set(narrow(pending_shares)?);
+        let pending_value = wide(line.pending_value.get()) - value_out;
+        line.pending_value.set(narrow(pending_value)?);
         if !shares_out.is_zero() {
             let this = self.vm().contract_address();
             let calldata =
@@ -743,10 +777,10 @@ impl WithdrawalQueue {
         let mut line = self.lines.setter(request.asset);
         let pending_count = line.pending_count.get() - U64::from(1);
         line.pending_count.set(pending_count);
-        let pending_shares = line.pending_shares.get() - request.shares;
-        line.pending_shares.set(pending_shares);
-        let pending_value = line.pending_value.get() - request.value;
-        line.pending_value.set(pending_value);
+        let pending_shares = wide(line.pending_shares.get()) - request.shares;
+        line.pending_shares.set(narrow(pending_shares)?);
+        let pending_value = wide(line.pending_value.get()) - request.value;
+        line.pending_value.set(narrow(pending_value)?);
         // lrETH reverts on any failed transfer (its typed error is passed
         // on), so the plain call needs no "safe transfer" return check.
         let calldata = encode_words(
@@ -883,8 +917,8 @@ impl WithdrawalQueue {
             U256::from(line.ids.len()),
             U256::from(line.head.get()),
             U256::from(line.pending_count.get()),
-            line.pending_shares.get(),
-            line.pending_value.get(),
+            wide(line.pending_shares.get()),
+            wide(line.pending_value.get()),
         )
     }
 
@@ -1008,21 +1042,26 @@ impl WithdrawalQueue {
         Loaded {
             controller: r.controller.get(),
             asset: r.asset.get(),
-            shares: r.shares.get(),
-            value: r.value.get(),
+            shares: wide(r.shares.get()),
+            value: wide(r.value.get()),
             requested_at: r.requested_at.get().to::<u64>(),
             status: r.status.get().to::<u8>(),
-            amount: r.amount.get(),
+            amount: U256::from(r.amount.get().to::<u128>()),
         }
     }
 
     /// Request `request_id`, or [`Error::UnknownRequest`].
     fn existing(&self, request_id: U256) -> Result<(u64, Loaded), Error> {
-        let id = request_id.saturating_to::<u64>();
+        let id = self.existing_id(request_id)?;
+        Ok((id, self.read_request(id)))
+    }
+
+    /// `request_id` as an index, or [`Error::UnknownRequest`].
+    fn existing_id(&self, request_id: U256) -> Result<u64, Error> {
         if request_id >= U256::from(self.requests.len()) {
             return Err(UnknownRequest { request_id }.into());
         }
-        Ok((id, self.read_request(id)))
+        Ok(request_id.to::<u64>())
     }
 
     fn shares_in(&self, request_id: U256, controller: Address, status: u8) -> U256 {
@@ -1036,7 +1075,18 @@ impl WithdrawalQueue {
     /// `receiver` (its controller when `None`; naming another is the
     /// controller's alone).
     fn claim_one(&mut self, request_id: U256, receiver: Option<Address>) -> Result<U256, Error> {
-        let (id, request) = self.existing(request_id)?;
+        let id = self.existing_id(request_id)?;
+        // A claim needs two of the request's three slots (not its shares
+        // and value).
+        let request = match self.requests.get(id) {
+            Some(r) => Payout {
+                controller: r.controller.get(),
+                status: r.status.get().to::<u8>(),
+                asset: r.asset.get(),
+                amount: U256::from(r.amount.get().to::<u128>()),
+            },
+            None => return Err(UnknownRequest { request_id }.into()),
+        };
         let receiver = match receiver {
             None => request.controller,
             Some(receiver) => {
