@@ -1,16 +1,17 @@
 //! Gas of the user operations does not grow with the number of operators,
 //! assets, holders or requests: each test measures one operation in two
 //! states that differ only in one count (1, then 50; 16 for assets, the
-//! most the asset registry lists) and asserts the figures are equal.
+//! most the asset registry lists) and asserts the figures are the same, to
+//! within the few gas that arithmetic on operands of other sizes costs.
 //!
-//! Equal to the unit, because the two states are built alike for every slot
-//! the measured operation touches: a slot's first write costs 20,000 gas more
-//! than an update and emptying one earns a refund, and the arithmetic on the
-//! books costs a few gas more or less with the size of its operands. So the
-//! same account does the same operation with the same amounts, total assets
-//! and supply are equal, the count being varied keeps its sums equal (one
-//! request of 0.5 lrETH against fifty of 0.01), and each slot is fresh in
-//! both states or in neither.
+//! The two states are built alike for every slot the measured operation
+//! touches: a slot's first write costs 20,000 gas more than an update and
+//! emptying one earns a refund, and the arithmetic on the books costs a few
+//! gas more or less with the size of its operands. So the same account does
+//! the same operation with the same amounts, total assets and supply are
+//! equal, the count being varied keeps its sums equal (one request of 0.5
+//! lrETH against fifty of 0.01), and each slot is fresh in both states or in
+//! neither.
 //!
 //! Programs are cached, as a live protocol's are on Arbitrum One.
 
@@ -191,11 +192,21 @@ sol! {
     }
 }
 
+/// Most gas two runs of the same code path may differ by: WASM arithmetic
+/// costs ink by the size of its operands (a 256-bit add or a 128-bit
+/// narrowing of a larger or smaller figure), a few gas, never a slot or a
+/// call. Growth with a count would cost at least a storage read (100 gas
+/// warm, 2,100 cold) per item.
+const OPERAND_NOISE: u64 = 16;
+
 /// Prints the figures of `operation` at a count of 1 and at `count`, and
-/// asserts they are equal.
+/// asserts they are the same up to [`OPERAND_NOISE`].
 fn assert_same_gas(operation: &str, count: usize, at_one: u64, at_many: u64) {
     println!("{operation}: {at_one} gas at 1, {at_many} gas at {count}");
-    assert_eq!(at_one, at_many, "{operation}: gas at 1 vs at {count}");
+    assert!(
+        at_one.abs_diff(at_many) <= OPERAND_NOISE,
+        "{operation}: {at_one} gas at 1 vs {at_many} at {count}"
+    );
     assert!(at_one > 21_000, "{operation} ran");
 }
 
