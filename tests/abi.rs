@@ -13,18 +13,8 @@ use e2e::{deployed, exported};
 #[test]
 fn every_exported_function_is_routed_by_its_program() {
     let (mut node, d, _) = deployed(false);
-    let (lst, rate_source) = d.lst.expect("the devnet deployment lists an LST");
     let caller = node.accounts()[5];
-    let contracts = [
-        ("LrtToken", d.token),
-        ("Vault", d.vault),
-        ("AssetRegistry", d.asset_registry),
-        ("OperatorRegistry", d.operator_registry),
-        ("Delegation", d.delegation),
-        ("WithdrawalQueue", d.withdrawal_queue),
-        ("RateSource", rate_source),
-        ("MockLst", lst),
-    ];
+    let contracts = exported::programs(&d);
     let mut checked = 0;
     for (contract, address) in contracts {
         let abi = exported::abi(contract);

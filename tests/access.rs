@@ -51,17 +51,7 @@ fn exactly_the_privileged_functions_refuse_a_caller_without_roles() {
         metadata_uri: String::new(),
     }];
     let d = deploy_protocol(&mut node, artifacts(), &config).expect("deployment");
-    let (lst, rate_source) = d.lst.expect("the devnet deployment lists an LST");
-    let contracts = [
-        ("LrtToken", d.token),
-        ("Vault", d.vault),
-        ("AssetRegistry", d.asset_registry),
-        ("OperatorRegistry", d.operator_registry),
-        ("Delegation", d.delegation),
-        ("WithdrawalQueue", d.withdrawal_queue),
-        ("RateSource", rate_source),
-        ("MockLst", lst),
-    ];
+    let contracts = exported::programs(&d);
     let mut refused = BTreeSet::new();
     for (contract, address) in contracts {
         for function in exported::abi(contract).functions() {

@@ -154,8 +154,7 @@ impl Env {
     }
 
     fn send<C: SolCall>(&mut self, from: Address, to: Address, value: U256, call: &C) -> Mined {
-        transact(&mut self.node, from, to, value, call)
-            .unwrap_or_else(|e| panic!("{} from {from}: {e}", C::SIGNATURE))
+        e2e::send(&mut self.node, from, to, value, call)
     }
 
     fn try_send<C: SolCall>(
@@ -173,7 +172,7 @@ impl Env {
     }
 
     fn read<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
-        view(&mut self.node, to, call).unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
+        e2e::read(&mut self.node, to, call)
     }
 
     fn deposit_eth(&mut self, who: Address, assets: U256) -> Mined {

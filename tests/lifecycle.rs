@@ -17,7 +17,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use deploy::{
     abi::{IDelegation, IErc20, IMockLst, IRateSource, IVault, IWithdrawalQueue, ETH},
-    deploy_protocol, transact, view, Config, Deployment, Mined, OperatorConfig, ETHER,
+    deploy_protocol, transact, Config, Deployment, Mined, OperatorConfig, ETHER,
 };
 use devnode::{BlockTag, Devnode, DevnodeConfig};
 use e2e::artifacts;
@@ -91,12 +91,11 @@ impl World {
     }
 
     fn send<C: SolCall>(&mut self, from: Address, to: Address, value: U256, call: &C) -> Mined {
-        transact(&mut self.node, from, to, value, call)
-            .unwrap_or_else(|e| panic!("{} from {from}: {e}", C::SIGNATURE))
+        e2e::send(&mut self.node, from, to, value, call)
     }
 
     fn read<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
-        view(&mut self.node, to, call).unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
+        e2e::read(&mut self.node, to, call)
     }
 
     fn shares_of(&mut self, who: Address) -> U256 {

@@ -5,6 +5,7 @@ use std::path::Path;
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_json_abi::{Function, JsonAbi};
 use alloy_primitives::{Address, B256, I256, U256};
+use deploy::Deployment;
 
 /// The exported JSON ABI of `contract` (`abi/<contract>.json`).
 pub fn abi(contract: &str) -> JsonAbi {
@@ -14,6 +15,22 @@ pub fn abi(contract: &str) -> JsonAbi {
     let json = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&json).expect("a JSON ABI")
+}
+
+/// Every program of deployment `d` with the name of its exported ABI
+/// (`abi/<name>.json`).
+pub fn programs(d: &Deployment) -> [(&'static str, Address); 8] {
+    let (lst, rate_source) = d.lst.expect("the deployment lists an LST");
+    [
+        ("LrtToken", d.token),
+        ("Vault", d.vault),
+        ("AssetRegistry", d.asset_registry),
+        ("OperatorRegistry", d.operator_registry),
+        ("Delegation", d.delegation),
+        ("WithdrawalQueue", d.withdrawal_queue),
+        ("RateSource", rate_source),
+        ("MockLst", lst),
+    ]
 }
 
 /// Calldata for `function` with every argument word set to `word` (`0` or

@@ -94,6 +94,27 @@ macro_rules! sol_declarations {
     };
 }
 
+/// The ABI export's sections of a contract with roles (see
+/// `lrt_common::export`): its own `sol!` declarations (`SOL_DECLARATIONS`
+/// in scope), the roles' events and errors, any other `declarations`, the
+/// roles' functions, and `named_returns`: its functions restated with named
+/// return values. Defines `ABI_SECTIONS` in the `export-abi` build.
+#[macro_export]
+macro_rules! roles_contract_abi {
+    (named_returns: $named:literal $(, declarations: [$($extra:path),* $(,)?])? $(,)?) => {
+        /// The ABI export's additions to what stylus-sdk derives: events,
+        /// error field names, the roles' functions and named return values.
+        #[cfg(feature = "export-abi")]
+        pub const ABI_SECTIONS: &[$crate::export::Section] = &[
+            $crate::export::Section::Declarations(SOL_DECLARATIONS),
+            $crate::export::Section::Declarations($crate::access::SOL_DECLARATIONS),
+            $($($crate::export::Section::Declarations($extra),)*)?
+            $crate::export::Section::TraitFunctions($crate::access::ROLES_FUNCTIONS),
+            $crate::export::Section::NamedReturns($named),
+        ];
+    };
+}
+
 /// Emits a `sol!` event through [`emit_log`]: indexed fields before the `;`,
 /// data fields after it, each in declaration order (the event is built
 /// first, so every field must be named and typed right; the contracts'

@@ -207,24 +207,8 @@ pub struct Entry {
     completed: StorageBool,
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function onDelegate(address operator, address asset, uint256 amount, uint256 rate) external payable returns (uint256 received);
     function undelegate(address operator, address asset, uint256 amount) external returns (uint256 id);
     function completeUnbonding(uint256 id) external returns (uint256 amount);
@@ -233,7 +217,9 @@ const NAMED_RETURNS: &str = "
     function operatorStakeValue(address operator) external view returns (uint256 value);
     function unbondingEntry(uint256 id) external view returns (address operator, address asset, uint256 amount, uint64 dueAt, bool completed);
     function config() external view returns (address vault, address operatorRegistry, address slashRecipient, uint64 unbondingDelay);
-";
+",
+    declarations: [lrt_common::transfer::SOL_DECLARATIONS],
+}
 
 /// The delegation contract's storage.
 #[entrypoint]

@@ -106,25 +106,11 @@ pub struct Operator {
     cap: StorageU256,
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
-";
+",
+}
 
 /// The operator registry's storage.
 #[entrypoint]

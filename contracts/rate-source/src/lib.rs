@@ -42,25 +42,11 @@ lrt_common::errors! {
     }
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function latestRate() external view returns (uint256 rate, uint256 updatedAt);
-";
+",
+}
 
 /// The rate source's storage.
 #[entrypoint]

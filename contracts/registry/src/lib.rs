@@ -124,27 +124,13 @@ pub struct AssetConfig {
     rate_updated_at: StorageU256,
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function refreshRate(address asset) external returns (uint256 rate, uint256 depositCap, bool enabled);
     function currentRate(address asset) external view returns (uint256 rate, uint256 depositCap, bool enabled);
     function assetConfig(address asset) external view returns (bool listed, bool enabled, address rateSource, uint256 depositCap, uint64 maxStaleness, uint256 maxChangeBps, uint256 rate, uint256 rateUpdatedAt);
-";
+",
+}
 
 /// The registry's storage.
 #[entrypoint]

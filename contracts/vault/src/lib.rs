@@ -287,24 +287,8 @@ struct Book {
     rate: U256,
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function deposit(uint256 assets, address receiver) external payable returns (uint256 shares);
     function depositAsset(address asset, uint256 amount, address receiver, uint256 minShares) external returns (uint256 shares);
     function syncAssetRate(address asset) external returns (uint256 rate);
@@ -320,7 +304,9 @@ const NAMED_RETURNS: &str = "
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function rewardLimits() external view returns (uint256 maxRewardBps, uint64 minReportInterval, uint64 lastReportAt);
     function depositLimits() external view returns (uint256 minDeposit, uint256 totalCap);
-";
+",
+    declarations: [lrt_common::transfer::SOL_DECLARATIONS],
+}
 
 /// The vault's storage.
 #[entrypoint]

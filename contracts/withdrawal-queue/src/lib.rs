@@ -365,24 +365,8 @@ impl Prices {
     }
 }
 
-/// The ABI export's additions to what stylus-sdk derives (see
-/// [`lrt_common::export`]): events, error field names, the roles' functions
-/// and named return values.
-#[cfg(feature = "export-abi")]
-pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
-    use lrt_common::export::Section;
-    &[
-        Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::transfer::SOL_DECLARATIONS),
-        Section::TraitFunctions(lrt_common::access::ROLES_FUNCTIONS),
-        Section::NamedReturns(NAMED_RETURNS),
-    ]
-};
-
-/// Functions restated with named return values for the exported ABI.
-#[cfg(feature = "export-abi")]
-const NAMED_RETURNS: &str = "
+lrt_common::roles_contract_abi! {
+    named_returns: "
     function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
     function finalize(address asset, uint256 maxRequests) external returns (uint256 count);
     function claim(uint256 requestId) external returns (uint256 amount);
@@ -396,7 +380,9 @@ const NAMED_RETURNS: &str = "
     function nextFinalizable(address asset) external view returns (bool found, uint256 requestId, uint64 dueAt);
     function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
     function config() external view returns (address vault, address share, address registry, uint64 withdrawalDelay, uint256 minRequestValue, uint256 maxRequestValue, uint64 batchCap);
-";
+",
+    declarations: [lrt_common::transfer::SOL_DECLARATIONS],
+}
 
 /// The queue's storage.
 #[entrypoint]
