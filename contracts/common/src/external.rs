@@ -62,6 +62,11 @@ pub fn static_call(
     .map_err(ExternalRevert)
 }
 
+/// Word `i` of return data as a `U256` (zero past its end).
+pub fn word(data: &[u8], i: usize) -> alloy_primitives::U256 {
+    first_word(data.get(32 * i..).unwrap_or_default())
+}
+
 /// The first word of return data as a `U256` (zero when there is none).
 #[must_use]
 pub fn first_word(data: &[u8]) -> alloy_primitives::U256 {

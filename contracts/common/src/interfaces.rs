@@ -8,18 +8,6 @@ use alloc::vec;
 use stylus_sdk::prelude::sol_interface;
 
 sol_interface! {
-    /// The liquid restaking token, as the vault sees it.
-    interface ILrtToken {
-        function mint(address to, uint256 amount) external;
-        function totalSupply() external view returns (uint256);
-    }
-
-    /// The asset registry, as the vault sees it.
-    interface IAssetRegistry {
-        function refreshRate(address asset) external returns (uint256 rate, uint256 deposit_cap, bool enabled);
-        function currentRate(address asset) external view returns (uint256 rate, uint256 deposit_cap, bool enabled);
-    }
-
     /// A source of an asset's rate: ETH per token (1e18 = 1:1) and the time
     /// the rate was last updated.
     interface IRateSource {
@@ -46,6 +34,16 @@ alloy_sol_types::sol! {
     /// delegation contract, as the registry asks it before a removal.
     function operator(address operator) external view returns (uint8 status, address slasher, uint256 cap);
     function operatorHasStake(address operator) external view returns (bool);
+
+    /// The liquid restaking token, as the vault calls it.
+    function mint(address to, uint256 amount) external;
+    function totalSupply() external view returns (uint256);
+
+    /// The asset registry, as the vault calls it: an asset's accepted rate
+    /// (checked fresh and within bounds), its deposit cap and whether it is
+    /// enabled.
+    function refreshRate(address asset) external returns (uint256 rate, uint256 deposit_cap, bool enabled);
+    function currentRate(address asset) external view returns (uint256 rate, uint256 deposit_cap, bool enabled);
 }
 
 /// Operator status: never registered.

@@ -26,8 +26,8 @@ use lrt_common::{
         ASSET_MANAGER_ROLE, BPS, DELEGATION_MANAGER_ROLE, ETH, PAUSER_ROLE, REWARDS_REPORTER_ROLE,
         WAD,
     },
-    external::{call, first_word, ExternalRevert},
-    interfaces::{onDelegateCall, IAssetRegistry, ILrtToken},
+    external::{call, first_word, static_call, word, ExternalRevert},
+    interfaces::{currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall},
     math::{mul_div, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
@@ -232,9 +232,13 @@ fn overflow() -> Error {
     MathOverflow {}.into()
 }
 
-#[allow(deprecated)] // `sol_interface!` returns the SDK's older error type.
-fn external(error: stylus_sdk::call::Error) -> Error {
-    Error::External(error.into())
+/// The registry's answer for an asset: `(rate, deposit cap, enabled)`. An
+/// answer too short to hold them is refused like a revert without data.
+fn rate_answer(data: &[u8]) -> Result<(U256, U256, bool), Error> {
+    if data.len() < 96 {
+        return Err(ExternalRevert(Vec::new()).into());
+    }
+    Ok((word(data, 0), word(data, 1), !word(data, 2).is_zero()))
 }
 
 /// The vault's holdings of one asset (ETH included, at a rate of 1).
@@ -1129,8 +1133,8 @@ impl Vault {
 
     /// Accepts the registry's fresh rate for `asset` and revalues the book.
     fn refresh_book(&mut self, asset: Address) -> Result<(U256, U256, bool), Error> {
-        let registry = IAssetRegistry::new(self.registry.get());
-        let answer = registry.refresh_rate(&mut *self, asset).map_err(external)?;
+        let calldata = encode_words(refreshRateCall::SELECTOR, &[asset.word()]);
+        let answer = rate_answer(&call(self.registry.get(), U256::ZERO, &calldata)?)?;
         let mut book = self.book(asset);
         book.rate = answer.0;
         self.store_book(asset, &book)?;
@@ -1210,20 +1214,23 @@ impl Vault {
     }
 
     fn registry_rate(&self, asset: Address) -> Result<(U256, U256, bool), Error> {
-        IAssetRegistry::new(self.registry.get())
-            .current_rate(self, asset)
-            .map_err(external)
+        let calldata = encode_words(currentRateCall::SELECTOR, &[asset.word()]);
+        rate_answer(&static_call(self.registry.get(), &calldata)?)
     }
 
     fn supply(&self) -> Result<U256, Error> {
-        ILrtToken::new(self.token.get())
-            .total_supply(self)
-            .map_err(external)
+        let calldata = encode_words(totalSupplyCall::SELECTOR, &[]);
+        let data = static_call(self.token.get(), &calldata)?;
+        if data.len() < 32 {
+            return Err(ExternalRevert(Vec::new()).into());
+        }
+        Ok(first_word(&data))
     }
 
     fn mint(&mut self, to: Address, shares: U256) -> Result<(), Error> {
-        let token = ILrtToken::new(self.token.get());
-        token.mint(&mut *self, to, shares).map_err(external)
+        let calldata = encode_words(mintCall::SELECTOR, &[to.word(), shares.word()]);
+        call(self.token.get(), U256::ZERO, &calldata)?;
+        Ok(())
     }
 
     fn check_pause_role(&self, pausing: bool) -> Result<(), Error> {

@@ -66,7 +66,7 @@ use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ETH, WAD},
-    external::{call, first_word, static_call, ExternalRevert},
+    external::{call, first_word, static_call, word, ExternalRevert},
     interfaces::assetTotalsCall,
     math::{mul_div, Rounding},
     shares::to_assets,
@@ -274,11 +274,6 @@ fn narrow(x: U256) -> Result<U128, Error> {
 /// A stored 128-bit figure as a 256-bit one.
 fn wide(x: U128) -> U256 {
     U256::from(x.to::<u128>())
-}
-
-/// Word `i` of return data (zero past its end).
-fn word(data: &[u8], i: usize) -> U256 {
-    first_word(data.get(32 * i..).unwrap_or_default())
 }
 
 /// One withdrawal request, in three slots: controller, time and status;
