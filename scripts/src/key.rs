@@ -143,4 +143,34 @@ mod tests {
         assert!(!error.contains('z'), "{error}");
         assert!(error.contains("64 hex digits"), "{error}");
     }
+
+    #[test]
+    fn reads_a_keystore_and_refuses_a_wrong_password_without_echoing_it() {
+        let dir = std::env::temp_dir().join(format!("lrt-keystore-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = alloy_primitives::hex::decode(digits()).unwrap();
+        let password = "correct horse battery staple";
+        PrivateKeySigner::encrypt_keystore(
+            &dir,
+            &mut rand::thread_rng(),
+            key,
+            password,
+            Some("deployer.json"),
+        )
+        .unwrap();
+        let path = dir.join("deployer.json");
+
+        let read = DeployerKey::from_keystore(&path, password).unwrap();
+        assert_eq!(read.address(), DEV_ACCOUNT);
+
+        let wrong = "Tr0ub4dor&3";
+        let error = format!(
+            "{:#}",
+            DeployerKey::from_keystore(&path, wrong).unwrap_err()
+        );
+        assert!(error.contains("decrypting the keystore"), "{error}");
+        assert!(!error.contains(wrong), "{error}");
+        assert!(!error.contains(password), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
