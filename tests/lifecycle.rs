@@ -17,7 +17,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use deploy::{
     abi::{IDelegation, IErc20, IMockLst, IRateSource, IVault, IWithdrawalQueue, ETH},
-    deploy_protocol, transact, Config, Deployment, Mined, OperatorConfig, ETHER,
+    deploy_protocol, transact, Config, Deployment, Mined, ETHER,
 };
 use devnode::{BlockTag, Devnode, DevnodeConfig};
 use e2e::artifacts;
@@ -57,20 +57,7 @@ impl World {
         let accounts = node.accounts();
         let slasher = accounts[4];
         let operators = [Address::with_last_byte(0xa1), Address::with_last_byte(0xa2)];
-        let mut config = Config::devnet(node.dev_account());
-        config.fee_bps = U256::from(1_000);
-        config.withdrawal_delay = DAY;
-        config.unbonding_delay = DAY;
-        config.cache_programs = true;
-        config.operators = operators
-            .iter()
-            .map(|operator| OperatorConfig {
-                operator: *operator,
-                slasher,
-                cap: ETHER * U256::from(1_000),
-                metadata_uri: format!("https://operators.example/{operator}.json"),
-            })
-            .collect();
+        let config = Config::lifecycle(node.dev_account(), &operators, slasher);
         let d = deploy_protocol(&mut node, artifacts(), &config).expect("deployment");
         let (lst, rate_source) = d.lst.expect("the devnet deployment lists an LST");
         let mut world = World {

@@ -27,7 +27,7 @@ use deploy::{
     manifest::{copy_abi, Manifest},
     resume::deploy_resuming,
     rpc::{Polling, RpcBackend},
-    transact, view, Artifacts, Config, Deployment, Mined, OperatorConfig, ETHER,
+    transact, view, Artifacts, Config, Deployment, Mined, ETHER,
 };
 use devnode::{BlockTag, Devnode, DevnodeConfig};
 
@@ -181,20 +181,7 @@ fn run_demo() -> Result<()> {
     let accounts = node.accounts();
     let (alice, bob, slasher) = (accounts[1], accounts[2], accounts[3]);
     let operators = [Address::with_last_byte(0x01), Address::with_last_byte(0x02)];
-    let mut config = Config::devnet(node.dev_account());
-    config.fee_bps = U256::from(1_000);
-    config.withdrawal_delay = DAY;
-    config.unbonding_delay = DAY;
-    config.cache_programs = true;
-    config.operators = operators
-        .iter()
-        .map(|operator| OperatorConfig {
-            operator: *operator,
-            slasher,
-            cap: ETHER * U256::from(1_000),
-            metadata_uri: format!("https://operators.example/{operator}.json"),
-        })
-        .collect();
+    let config = Config::lifecycle(node.dev_account(), &operators, slasher);
 
     println!(
         "Deploying to the embedded devnode (chain {}) ...",

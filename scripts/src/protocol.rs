@@ -116,6 +116,29 @@ impl Config {
             cache_programs: false,
         }
     }
+
+    /// The lifecycle's deployment: [`Config::devnet`] with a 10% fee, a day
+    /// of withdrawal and unbonding delay, programs cached (as on Arbitrum
+    /// One), and `operators` allow-listed with `slasher` and a 1,000 ETH
+    /// cap each.
+    pub fn lifecycle(deployer: Address, operators: &[Address], slasher: Address) -> Self {
+        const DAY: u64 = 86_400;
+        let mut config = Self::devnet(deployer);
+        config.fee_bps = U256::from(1_000);
+        config.withdrawal_delay = DAY;
+        config.unbonding_delay = DAY;
+        config.cache_programs = true;
+        config.operators = operators
+            .iter()
+            .map(|operator| OperatorConfig {
+                operator: *operator,
+                slasher,
+                cap: ETHER * U256::from(1_000),
+                metadata_uri: format!("https://operators.example/{operator}.json"),
+            })
+            .collect();
+        config
+    }
 }
 
 /// A wiring transaction.
