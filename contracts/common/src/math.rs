@@ -1,11 +1,12 @@
-//! Checked `a * b / d` with an explicit rounding direction.
+//! Checked `a * b / d` with an explicit rounding direction, and the
+//! conversions of figures stored in 128 bits.
 //!
 //! Every share/asset conversion in the protocol goes through [`mul_div`] so
 //! that the rounding direction is chosen at the call site, in the protocol's
 //! favour, and an overflow is an error the caller turns into a typed revert
 //! instead of a panic.
 
-use alloy_primitives::U256;
+use alloy_primitives::{U128, U256};
 
 /// Which way a division that does not come out even is rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,17 @@ fn round(quotient: U256, remainder: U256, rounding: Rounding) -> Option<U256> {
     } else {
         Some(quotient)
     }
+}
+
+/// `x` in 128 bits, if it fits: the contracts store figures two to a slot
+/// and refuse, never truncate, one that does not fit.
+pub fn to_u128(x: U256) -> Option<U128> {
+    u128::try_from(x).ok().map(U128::from)
+}
+
+/// A stored 128-bit figure as a 256-bit one.
+pub fn from_u128(x: U128) -> U256 {
+    U256::from(x.to::<u128>())
 }
 
 #[cfg(test)]

@@ -879,6 +879,12 @@ fn claim_pays_the_controller_once(anyone: Address) {
         matches!(err, queue::Error::UnknownRequest(UnknownRequest { request_id }) if request_id == unknown)
     );
     assert_encoding(err);
+    // An id past 64 bits is unknown too, and reported as given.
+    let beyond = U256::from(1) << 64;
+    let err = p.withdrawals.sender(a).claim(beyond).motsu_unwrap_err();
+    assert!(
+        matches!(err, queue::Error::UnknownRequest(UnknownRequest { request_id }) if request_id == beyond)
+    );
     let err = p
         .withdrawals
         .sender(a)

@@ -28,7 +28,7 @@ use lrt_common::{
     },
     external::{call, first_word, static_call, word, ExternalRevert},
     interfaces::{currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall},
-    math::{mul_div, Rounding},
+    math::{from_u128, mul_div, to_u128, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
         pull, safe_approve, safe_transfer, send_eth, EthTransferFailed, TokenTransferFailed,
@@ -266,12 +266,7 @@ pub struct AssetBook {
 
 /// `x` in 128 bits, or [`Error::MathOverflow`].
 fn narrow(x: U256) -> Result<U128, Error> {
-    u128::try_from(x).map(U128::from).map_err(|_| overflow())
-}
-
-/// A stored 128-bit figure as a 256-bit one.
-fn wide(x: U128) -> U256 {
-    U256::from(x.to::<u128>())
+    to_u128(x).ok_or_else(overflow)
 }
 
 /// A stored limit as the `depositLimits` view reports it: 2^128 - 1, the
@@ -280,7 +275,7 @@ fn wide_cap(x: U128) -> U256 {
     if x == U128::MAX {
         U256::MAX
     } else {
-        wide(x)
+        from_u128(x)
     }
 }
 
@@ -289,6 +284,31 @@ struct Book {
     idle: U256,
     delegated: U256,
     rate: U256,
+}
+
+impl Book {
+    /// Takes `amount` units of `asset` out of the idle buffer.
+    fn take_idle(&mut self, asset: Address, amount: U256) -> Result<(), Error> {
+        self.idle = self.idle.checked_sub(amount).ok_or(InsufficientIdle {
+            asset,
+            idle: self.idle,
+            amount,
+        })?;
+        Ok(())
+    }
+
+    /// Takes `amount` units of `asset` out of the delegated stake.
+    fn take_delegated(&mut self, asset: Address, amount: U256) -> Result<(), Error> {
+        self.delegated = self
+            .delegated
+            .checked_sub(amount)
+            .ok_or(InsufficientDelegated {
+                asset,
+                delegated: self.delegated,
+                amount,
+            })?;
+        Ok(())
+    }
 }
 
 lrt_common::roles_contract_abi! {
@@ -548,15 +568,7 @@ impl Vault {
             return Err(ZeroAmount {}.into());
         }
         let mut book = self.book(asset);
-        if book.idle < amount {
-            return Err(InsufficientIdle {
-                asset,
-                idle: book.idle,
-                amount,
-            }
-            .into());
-        }
-        book.idle -= amount;
+        book.take_idle(asset, amount)?;
         let value = if asset == ETH {
             amount
         } else {
@@ -616,15 +628,7 @@ impl Vault {
             self.pull_tokens(asset, amount)?
         };
         let mut book = self.book(asset);
-        if book.delegated < amount {
-            return Err(InsufficientDelegated {
-                asset,
-                delegated: book.delegated,
-                amount,
-            }
-            .into());
-        }
-        book.delegated -= amount;
+        book.take_delegated(asset, amount)?;
         book.idle = book.idle.checked_add(received).ok_or_else(overflow)?;
         self.store_book(asset, &book)?;
         lrt_common::emit!(self.vm(), StakeReturned { asset: asset; amount: amount, received: received });
@@ -644,15 +648,7 @@ impl Vault {
     pub fn on_stake_slashed(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
         self.only(self.restaking_layer.get())?;
         let mut book = self.book(asset);
-        if book.delegated < amount {
-            return Err(InsufficientDelegated {
-                asset,
-                delegated: book.delegated,
-                amount,
-            }
-            .into());
-        }
-        book.delegated -= amount;
+        book.take_delegated(asset, amount)?;
         let value_lost = self.store_book(asset, &book)?;
         lrt_common::emit!(self.vm(), StakeSlashed { asset: asset; amount: amount, value_lost: value_lost });
         Ok(value_lost)
@@ -673,17 +669,9 @@ impl Vault {
     pub fn reserve_withdrawal(&mut self, asset: Address, amount: U256) -> Result<(), Error> {
         self.only(self.withdrawal_queue.get())?;
         let mut book = self.book(asset);
-        if book.idle < amount {
-            return Err(InsufficientIdle {
-                asset,
-                idle: book.idle,
-                amount,
-            }
-            .into());
-        }
-        book.idle -= amount;
+        book.take_idle(asset, amount)?;
         self.store_book(asset, &book)?;
-        let reserved = wide(self.books.getter(asset).reserved.get());
+        let reserved = from_u128(self.books.getter(asset).reserved.get());
         let reserved = reserved.checked_add(amount).ok_or_else(overflow)?;
         self.books.setter(asset).reserved.set(narrow(reserved)?);
         lrt_common::emit!(self.vm(), WithdrawalReserved { asset: asset; amount: amount });
@@ -708,7 +696,7 @@ impl Vault {
         amount: U256,
     ) -> Result<(), Error> {
         self.only(self.withdrawal_queue.get())?;
-        let reserved = wide(self.books.getter(asset).reserved.get());
+        let reserved = from_u128(self.books.getter(asset).reserved.get());
         if reserved < amount {
             return Err(InsufficientReserve {
                 asset,
@@ -918,7 +906,7 @@ impl Vault {
 
     /// Total assets in ETH: idle ETH plus every held asset at its accepted rate.
     pub fn total_assets(&self) -> U256 {
-        wide(self.total_value.get())
+        from_u128(self.total_value.get())
     }
 
     /// Shares worth `assets` ETH now, rounded down.
@@ -978,7 +966,7 @@ impl Vault {
         if self.deposits_paused.get() {
             return U256::ZERO;
         }
-        let room = wide(self.total_cap.get()).saturating_sub(self.total_assets());
+        let room = from_u128(self.total_cap.get()).saturating_sub(self.total_assets());
         if asset == ETH {
             return room;
         }
@@ -1016,7 +1004,7 @@ impl Vault {
             book.delegated,
             book.rate,
             self.stored_value(asset),
-            wide(self.books.getter(asset).reserved.get()),
+            from_u128(self.books.getter(asset).reserved.get()),
         )
     }
 
@@ -1082,13 +1070,13 @@ impl Vault {
         if receiver.is_zero() {
             return Err(InvalidAddress { account: receiver }.into());
         }
-        let minimum = wide(self.min_deposit.get());
+        let minimum = from_u128(self.min_deposit.get());
         if value < minimum {
             return Err(BelowMinimumDeposit { value, minimum }.into());
         }
         let total = self.total_assets();
         let total_after = total.checked_add(value).ok_or_else(overflow)?;
-        let cap = wide(self.total_cap.get());
+        let cap = from_u128(self.total_cap.get());
         if total_after > cap {
             return Err(TotalCapExceeded { total_after, cap }.into());
         }
@@ -1147,11 +1135,11 @@ impl Vault {
         let rate = if asset == ETH {
             WAD
         } else {
-            wide(book.rate.get())
+            from_u128(book.rate.get())
         };
         Book {
-            idle: wide(book.idle.get()),
-            delegated: wide(book.delegated.get()),
+            idle: from_u128(book.idle.get()),
+            delegated: from_u128(book.delegated.get()),
             rate,
         }
     }
@@ -1161,9 +1149,9 @@ impl Vault {
     fn stored_value(&self, asset: Address) -> U256 {
         let book = self.books.getter(asset);
         if asset == ETH {
-            wide(book.idle.get()) + wide(book.delegated.get())
+            from_u128(book.idle.get()) + from_u128(book.delegated.get())
         } else {
-            wide(book.value.get())
+            from_u128(book.value.get())
         }
     }
 
@@ -1179,13 +1167,13 @@ impl Vault {
             (units, WAD)
         } else {
             let value = mul_div(units, book.rate, WAD, Rounding::Down).ok_or_else(overflow)?;
-            let old_rate = wide(stored.rate.get());
+            let old_rate = from_u128(stored.rate.get());
             stored.rate.set(narrow(book.rate)?);
             stored.value.set(narrow(value)?);
             (value, old_rate)
         };
         // The total is the sum of the books' values, so it holds `old_value`.
-        let total = wide(self.total_value.get()) - old_value;
+        let total = from_u128(self.total_value.get()) - old_value;
         self.total_value
             .set(narrow(total.checked_add(value).ok_or_else(overflow)?)?);
         if asset != ETH && book.rate != old_rate {

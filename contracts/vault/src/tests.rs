@@ -1137,3 +1137,77 @@ fn figures_beyond_128_bits_are_refused_by_the_cap(alice: Address) {
     assert_eq!(p.total(), ETHER, "nothing was booked");
     assert_eq!(p.vault.sender(alice).max_deposit(ETH, alice), cap - ETHER);
 }
+
+/// A contract that answers the vault's reads of lrETH and of the registry
+/// with too little data: one word for an asset's rate, nothing for the
+/// supply (and takes mints).
+#[storage]
+struct ShortAnswers;
+
+unsafe impl TopLevelStorage for ShortAnswers {}
+
+#[public]
+impl ShortAnswers {
+    fn current_rate(&self, asset: Address) -> U256 {
+        let _ = asset;
+        ETHER
+    }
+
+    fn refresh_rate(&mut self, asset: Address) -> U256 {
+        let _ = asset;
+        ETHER
+    }
+
+    fn total_supply(&self) {}
+
+    /// Accepts any mint, so that only the supply's short answer can stop
+    /// a deposit.
+    fn mint(&mut self, to: Address, amount: U256) {
+        let _ = (to, amount);
+    }
+}
+
+/// An answer too short to hold what the vault reads is refused as a revert
+/// without data, before anything is booked or minted.
+#[motsu::test]
+fn short_answers_from_the_token_or_the_registry_are_refused(
+    vault: Contract<Vault>,
+    short: Contract<ShortAnswers>,
+    admin: Address,
+    alice: Address,
+) {
+    let treasury = Address::with_last_byte(0x7E);
+    vault
+        .sender(admin)
+        .constructor(admin, short.address(), short.address(), treasury)
+        .motsu_unwrap();
+    let lst = Address::with_last_byte(0x57);
+
+    let err = vault
+        .sender(alice)
+        .preview_deposit(lst, ETHER)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::External(ExternalRevert(data)) if data.is_empty()),
+        "{err:?}"
+    );
+    let err = vault
+        .sender(alice)
+        .sync_asset_rate(lst)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::External(ExternalRevert(data)) if data.is_empty()),
+        "{err:?}"
+    );
+
+    alice.fund(ETHER);
+    let err = vault
+        .sender_and_value(alice, ETHER)
+        .deposit(ETHER, alice)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::External(ExternalRevert(data)) if data.is_empty()),
+        "{err:?}"
+    );
+    assert_eq!(vault.sender(alice).total_assets(), U256::ZERO);
+}

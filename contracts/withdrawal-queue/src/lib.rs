@@ -68,7 +68,7 @@ use lrt_common::{
     constants::{ETH, WAD},
     external::{call, first_word, static_call, word, ExternalRevert},
     interfaces::assetTotalsCall,
-    math::{mul_div, Rounding},
+    math::{from_u128, mul_div, to_u128, Rounding},
     shares::to_assets,
 };
 use stylus_sdk::{
@@ -268,12 +268,7 @@ fn overflow() -> Error {
 
 /// `x` in 128 bits, or [`Error::MathOverflow`].
 fn narrow(x: U256) -> Result<U128, Error> {
-    u128::try_from(x).map(U128::from).map_err(|_| overflow())
-}
-
-/// A stored 128-bit figure as a 256-bit one.
-fn wide(x: U128) -> U256 {
-    U256::from(x.to::<u128>())
+    to_u128(x).ok_or_else(overflow)
 }
 
 /// One withdrawal request, in three slots: controller, time and status;
@@ -506,8 +501,8 @@ impl WithdrawalQueue {
         call(self.token.get(), U256::ZERO, &calldata)?;
 
         let line = self.lines.getter(payout_asset);
-        let pending_shares = wide(line.pending_shares.get()).checked_add(shares);
-        let pending_value = wide(line.pending_value.get()).checked_add(value);
+        let pending_shares = from_u128(line.pending_shares.get()).checked_add(shares);
+        let pending_value = from_u128(line.pending_value.get()).checked_add(value);
         let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
             return Err(overflow());
         };
@@ -646,9 +641,9 @@ impl WithdrawalQueue {
         let pending_count = line.pending_count.get() - U64::from(count);
         line.pending_count.set(pending_count);
         // The sums include the finalized requests'.
-        let pending_shares = wide(line.pending_shares.get()) - shares_out;
+        let pending_shares = from_u128(line.pending_shares.get()) - shares_out;
         line.pending_shares.set(narrow(pending_shares)?);
-        let pending_value = wide(line.pending_value.get()) - value_out;
+        let pending_value = from_u128(line.pending_value.get()) - value_out;
         line.pending_value.set(narrow(pending_value)?);
         if !shares_out.is_zero() {
             let this = self.vm().contract_address();
@@ -758,9 +753,9 @@ impl WithdrawalQueue {
         let mut line = self.lines.setter(request.asset);
         let pending_count = line.pending_count.get() - U64::from(1);
         line.pending_count.set(pending_count);
-        let pending_shares = wide(line.pending_shares.get()) - request.shares;
+        let pending_shares = from_u128(line.pending_shares.get()) - request.shares;
         line.pending_shares.set(narrow(pending_shares)?);
-        let pending_value = wide(line.pending_value.get()) - request.value;
+        let pending_value = from_u128(line.pending_value.get()) - request.value;
         line.pending_value.set(narrow(pending_value)?);
         // lrETH reverts on any failed transfer (its typed error is passed
         // on), so the plain call needs no "safe transfer" return check.
@@ -898,8 +893,8 @@ impl WithdrawalQueue {
             U256::from(line.ids.len()),
             U256::from(line.head.get()),
             U256::from(line.pending_count.get()),
-            wide(line.pending_shares.get()),
-            wide(line.pending_value.get()),
+            from_u128(line.pending_shares.get()),
+            from_u128(line.pending_value.get()),
         )
     }
 
@@ -1023,8 +1018,8 @@ impl WithdrawalQueue {
         Loaded {
             controller: r.controller.get(),
             asset: r.asset.get(),
-            shares: wide(r.shares.get()),
-            value: wide(r.value.get()),
+            shares: from_u128(r.shares.get()),
+            value: from_u128(r.value.get()),
             requested_at: r.requested_at.get().to::<u64>(),
             status: r.status.get().to::<u8>(),
             amount: U256::from(r.amount.get().to::<u128>()),
@@ -1033,16 +1028,11 @@ impl WithdrawalQueue {
 
     /// Request `request_id`, or [`Error::UnknownRequest`].
     fn existing(&self, request_id: U256) -> Result<(u64, Loaded), Error> {
-        let id = self.existing_id(request_id)?;
-        Ok((id, self.read_request(id)))
-    }
-
-    /// `request_id` as an index, or [`Error::UnknownRequest`].
-    fn existing_id(&self, request_id: U256) -> Result<u64, Error> {
         if request_id >= U256::from(self.requests.len()) {
             return Err(UnknownRequest { request_id }.into());
         }
-        Ok(request_id.to::<u64>())
+        let id = request_id.to::<u64>();
+        Ok((id, self.read_request(id)))
     }
 
     fn shares_in(&self, request_id: U256, controller: Address, status: u8) -> U256 {
@@ -1056,9 +1046,9 @@ impl WithdrawalQueue {
     /// `receiver` (its controller when `None`; naming another is the
     /// controller's alone).
     fn claim_one(&mut self, request_id: U256, receiver: Option<Address>) -> Result<U256, Error> {
-        let id = self.existing_id(request_id)?;
         // A claim needs two of the request's three slots (not its shares
-        // and value).
+        // and value); the vector's bounds check finds an unknown id.
+        let id = request_id.saturating_to::<u64>();
         let request = match self.requests.get(id) {
             Some(r) => Payout {
                 controller: r.controller.get(),
