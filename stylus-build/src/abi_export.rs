@@ -13,16 +13,14 @@
 
 use std::{
     collections::BTreeMap,
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Command, Stdio},
 };
 
 use alloy_json_abi::{Constructor, Error, Event, Function, JsonAbi, Param, ToSolConfig};
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use serde::Deserialize;
 
-use crate::contracts::deployable_packages;
+use crate::contracts::{cargo_artifacts, deployable_packages};
 
 /// One contract's exported ABI.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,18 +95,6 @@ pub fn export_all(contracts_dir: &Path) -> Result<Vec<ContractAbi>> {
 /// Builds the `export-abi` executables of `packages` in one cargo run and
 /// returns each package's executable.
 fn build_exporters(contracts_dir: &Path, packages: &[String]) -> Result<BTreeMap<String, PathBuf>> {
-    #[derive(Deserialize)]
-    struct Target {
-        name: String,
-        kind: Vec<String>,
-    }
-    #[derive(Deserialize)]
-    struct Message {
-        reason: String,
-        target: Option<Target>,
-        executable: Option<String>,
-    }
-
     let features: Vec<String> = packages.iter().map(|p| format!("{p}/export-abi")).collect();
     let mut command = Command::new("cargo");
     command
@@ -118,39 +104,17 @@ fn build_exporters(contracts_dir: &Path, packages: &[String]) -> Result<BTreeMap
         .arg(contracts_dir.join("Cargo.toml"))
         .arg("--bins")
         .arg("--features")
-        .arg(features.join(","))
-        .arg("--message-format=json-render-diagnostics");
+        .arg(features.join(","));
     for package in packages {
         command.args(["-p", package]);
     }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("failed to run cargo")?;
-    let mut executables = BTreeMap::new();
-    let stdout = child.stdout.take().expect("stdout is piped");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("failed to read cargo's output")?;
-        let Ok(message) = serde_json::from_str::<Message>(&line) else {
-            continue;
-        };
-        if message.reason != "compiler-artifact" {
-            continue;
-        }
-        if let (Some(target), Some(executable)) = (message.target, message.executable) {
-            if target.kind.iter().any(|kind| kind == "bin") {
-                executables.insert(target.name, PathBuf::from(executable));
-            }
-        }
-    }
-    let status = child.wait().context("failed to wait for cargo")?;
-    ensure!(
-        status.success(),
-        "building the ABI exporters in {} failed ({status})",
-        contracts_dir.display()
-    );
-    Ok(executables)
+    let artifacts = cargo_artifacts(command)
+        .with_context(|| format!("building the ABI exporters in {}", contracts_dir.display()))?;
+    Ok(artifacts
+        .into_iter()
+        .filter(|artifact| artifact.target.kind.iter().any(|kind| kind == "bin"))
+        .filter_map(|artifact| Some((artifact.target.name, PathBuf::from(artifact.executable?))))
+        .collect())
 }
 
 /// The parts of a contract's export (`lrt_common::export::print`'s format).

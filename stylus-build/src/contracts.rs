@@ -80,42 +80,26 @@ pub fn deployable_packages(contracts_dir: &Path) -> Result<Vec<String>> {
 /// Cargo's progress and compiler diagnostics go to this process's stderr.
 pub fn build_contract(contracts_dir: &Path, package: &str) -> Result<PathBuf> {
     let manifest = contracts_dir.join("Cargo.toml");
-    let mut child = Command::new("cargo")
+    let mut command = Command::new("cargo");
+    command
         .current_dir(contracts_dir)
         .args(["rustc", "--release", "--lib", "--target", WASM_TARGET])
         .arg("--manifest-path")
         .arg(&manifest)
-        .args(["-p", package, "--crate-type", "cdylib"])
-        .arg("--message-format=json-render-diagnostics")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("failed to run cargo")?;
-
+        .args(["-p", package, "--crate-type", "cdylib"]);
     // The artifact's path comes from cargo's own report, so a target
     // directory moved by CARGO_TARGET_DIR or a config file is honoured.
-    let mut wasm = None;
-    let stdout = child.stdout.take().expect("stdout is piped");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("failed to read cargo's output")?;
-        let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
-            continue;
-        };
-        if message.reason != "compiler-artifact" {
-            continue;
-        }
-        // Dependencies are rlibs; the only `.wasm` is the cdylib of `package`.
-        if let Some(path) = message.filenames.into_iter().find(|f| f.ends_with(".wasm")) {
-            wasm = Some(path);
-        }
-    }
-    let status = child.wait().context("failed to wait for cargo")?;
-    if !status.success() {
-        bail!(
-            "building contract `{package}` in {} failed ({status})",
-            contracts_dir.display()
-        );
-    }
+    // Dependencies are rlibs; the only `.wasm` is the cdylib of `package`.
+    let wasm = cargo_artifacts(command)
+        .with_context(|| {
+            format!(
+                "building contract `{package}` in {}",
+                contracts_dir.display()
+            )
+        })?
+        .into_iter()
+        .flat_map(|artifact| artifact.filenames)
+        .find(|file| file.ends_with(".wasm"));
     let wasm = wasm.ok_or_else(|| {
         anyhow!("cargo built `{package}` but reported no .wasm artifact; is it a library crate?")
     })?;
@@ -164,11 +148,57 @@ fn workspace_metadata(contracts_dir: &Path) -> Result<Metadata> {
     serde_json::from_slice(&output.stdout).context("failed to parse cargo metadata's output")
 }
 
+/// What cargo reports of one compiled target (`compiler-artifact`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Artifact {
+    /// The target: its name and kinds (`lib`, `bin`, `cdylib`, …).
+    pub target: ArtifactTarget,
+    /// The files it produced.
+    #[serde(default)]
+    pub filenames: Vec<String>,
+    /// The executable, for a binary.
+    pub executable: Option<String>,
+}
+
+/// The target of an [`Artifact`].
+#[derive(Debug, Deserialize)]
+pub(crate) struct ArtifactTarget {
+    pub name: String,
+    pub kind: Vec<String>,
+}
+
 #[derive(Deserialize)]
 struct CargoMessage {
     reason: String,
-    #[serde(default)]
-    filenames: Vec<String>,
+    #[serde(flatten)]
+    artifact: Option<Artifact>,
+}
+
+/// Runs `command` (a cargo build), passing its diagnostics through, and
+/// returns the artifacts it reports; fails if the build fails.
+pub(crate) fn cargo_artifacts(mut command: Command) -> Result<Vec<Artifact>> {
+    let mut child = command
+        .arg("--message-format=json-render-diagnostics")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("failed to run cargo")?;
+    let mut artifacts = Vec::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("failed to read cargo's output")?;
+        let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
+            continue;
+        };
+        if message.reason == "compiler-artifact" {
+            artifacts.extend(message.artifact);
+        }
+    }
+    let status = child.wait().context("failed to wait for cargo")?;
+    if !status.success() {
+        bail!("cargo failed ({status})");
+    }
+    Ok(artifacts)
 }
 
 #[derive(Deserialize)]
