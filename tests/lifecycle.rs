@@ -111,6 +111,14 @@ impl World {
         // 1. Solvency, per asset.
         let mut values = U256::ZERO;
         let request_count = self.read(queue, &IWithdrawalQueue::requestCountCall {});
+        let requests: Vec<_> = (0..request_count.to::<u64>())
+            .map(|id| {
+                let call = IWithdrawalQueue::getRequestCall {
+                    requestId: U256::from(id),
+                };
+                self.read(queue, &call)
+            })
+            .collect();
         for asset in [ETH, self.lst] {
             let totals = self.read(vault, &IVault::assetTotalsCall { asset });
             let held = if asset == ETH {
@@ -125,18 +133,10 @@ impl World {
             );
             values += totals.value;
 
-            let mut finalized = U256::ZERO;
-            for id in 0..request_count.to::<u64>() {
-                let request = self.read(
-                    queue,
-                    &IWithdrawalQueue::getRequestCall {
-                        requestId: U256::from(id),
-                    },
-                );
-                if request.payoutAsset == asset && request.status == FINALIZED {
-                    finalized += request.reserved;
-                }
-            }
+            let finalized = requests
+                .iter()
+                .filter(|request| request.payoutAsset == asset && request.status == FINALIZED)
+                .fold(U256::ZERO, |sum, request| sum + request.reserved);
             assert!(
                 finalized <= totals.reserved,
                 "{step}: {asset} finalized claims {finalized} > reserve {}",
