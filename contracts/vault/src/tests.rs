@@ -1191,10 +1191,7 @@ fn short_answers_from_the_token_or_the_registry_are_refused(
         matches!(&err, Error::External(ExternalRevert(data)) if data.is_empty()),
         "{err:?}"
     );
-    let err = vault
-        .sender(alice)
-        .sync_asset_rate(lst)
-        .motsu_unwrap_err();
+    let err = vault.sender(alice).sync_asset_rate(lst).motsu_unwrap_err();
     assert!(
         matches!(&err, Error::External(ExternalRevert(data)) if data.is_empty()),
         "{err:?}"
