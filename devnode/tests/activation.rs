@@ -1,10 +1,8 @@
 //! ArbWasm activation: each of Nitro's rejection reasons, typed errors, the data fee.
 
-mod common;
-
+use crate::common::*;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolError};
-use common::*;
 use devnode::MinedTransaction;
 
 sol! {

@@ -1,8 +1,7 @@
 //! The chain core: transaction types and their checks, receipts, time,
 //! snapshots, historical reads, overrides, gas estimation.
 
-mod common;
-
+use crate::common::*;
 use alloy_consensus::{SignableTransaction, TxEip1559, TxEip2930, TxEnvelope, TxLegacy};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
@@ -10,7 +9,6 @@ use alloy_rpc_types_eth::state::{AccountOverride, StateOverride};
 use alloy_rpc_types_eth::TransactionRequest;
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
-use common::*;
 use devnode::{BlockTag, Devnode, DevnodeConfig, DevnodeError};
 
 fn dev_signer() -> PrivateKeySigner {

@@ -13,10 +13,8 @@
 //! and the program's ink: for every basic block executed, the ink of its
 //! opcodes plus 2450 for the block's header, at 10,000 ink per gas.
 
-mod common;
-
+use crate::common::*;
 use alloy_primitives::U256;
-use common::*;
 
 /// Counts to 1000 in a loop. Its basic blocks (Nitro ends a block at
 /// loop/br_if/end/...) and their ink:

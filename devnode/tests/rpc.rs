@@ -1,8 +1,7 @@
 //! The devnode over HTTP JSON-RPC, driven by alloy the way the deploy script
 //! and the end-to-end tests drive it.
 
-mod common;
-
+use crate::common::{deploy_init_code, stylus_code};
 use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::{Provider, ProviderBuilder};
@@ -10,7 +9,6 @@ use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolError};
-use common::{deploy_init_code, stylus_code};
 use devnode::{Devnode, DevnodeConfig};
 use std::io::{Read, Write};
 

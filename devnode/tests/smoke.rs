@@ -1,6 +1,5 @@
-mod common;
+use crate::common::*;
 use alloy_primitives::{B256, U256};
-use common::*;
 
 const COUNTER: &str = r#"
 (module

@@ -2,10 +2,8 @@
 //! directions, reverts, storage cache, logs, creates, ink and stack limits,
 //! memory growth.
 
-mod common;
-
+use crate::common::*;
 use alloy_primitives::{keccak256, Address, B256, U256};
-use common::*;
 
 fn setup() -> (TestChain, Address, Address) {
     let mut chain = TestChain::new();

@@ -1,0 +1,10 @@
+//! The devnode's integration tests, linked into one test binary: each module
+//! would otherwise link its own copy of the chain, the WASM engine and alloy.
+mod common;
+
+mod activation;
+mod chain;
+mod pricing;
+mod rpc;
+mod smoke;
+mod stylus;

@@ -1,0 +1,11 @@
+//! The end-to-end suite, linked into one test binary: each file would
+//! otherwise link its own copy of the devnode, the deploy tool and alloy.
+mod abi;
+mod access;
+mod lifecycle;
+mod permit;
+#[path = "e2e.rs"]
+mod protocol;
+mod resume;
+mod rpc;
+mod scaling;
