@@ -33,6 +33,17 @@ impl Mined {
     }
 }
 
+/// An account's transaction counts, for telling whether a transaction sent
+/// by an earlier run was mined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nonces {
+    /// How many of its transactions are mined: the nonce of each is below.
+    pub mined: u64,
+    /// The nonce its next transaction will carry; above `mined` while some
+    /// of its transactions wait to be mined.
+    pub next: u64,
+}
+
 /// The result of a read-only call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Called {
@@ -63,6 +74,9 @@ pub trait Backend {
     /// The code at `address` in the newest state (empty for an account
     /// without code).
     fn code(&mut self, address: Address) -> Result<Bytes>;
+
+    /// `account`'s transaction counts.
+    fn nonces(&mut self, account: Address) -> Result<Nonces>;
 }
 
 impl Backend for Devnode {
@@ -107,6 +121,12 @@ impl Backend for Devnode {
     fn code(&mut self, address: Address) -> Result<Bytes> {
         Ok(Devnode::code(self, address, BlockTag::Latest)?)
     }
+
+    fn nonces(&mut self, account: Address) -> Result<Nonces> {
+        // Every transaction is mined as it is sent: nothing waits.
+        let mined = self.nonce(account, BlockTag::Latest)?;
+        Ok(Nonces { mined, next: mined })
+    }
 }
 
 impl<B: Backend + ?Sized> Backend for &mut B {
@@ -128,5 +148,9 @@ impl<B: Backend + ?Sized> Backend for &mut B {
 
     fn code(&mut self, address: Address) -> Result<Bytes> {
         (**self).code(address)
+    }
+
+    fn nonces(&mut self, account: Address) -> Result<Nonces> {
+        (**self).nonces(account)
     }
 }

@@ -226,6 +226,9 @@ pub fn plan(
                 let code = backend.code(record.address)?;
                 if !code.is_empty() && keccak256(&code) == code_hash {
                     Status::Deployed(record.address)
+                } else if code.is_empty() && record.deploy_tx.is_none() {
+                    // Sent by an earlier run and not mined (yet).
+                    Status::New
                 } else {
                     Status::Stale(record.address)
                 }

@@ -42,7 +42,7 @@ pub mod protocol;
 pub mod resume;
 pub mod rpc;
 
-pub use backend::{Backend, Called, Mined};
+pub use backend::{Backend, Called, Mined, Nonces};
 pub use client::{simulate, transact, view, TxError};
 pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES};
 pub use protocol::{deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER};

@@ -52,7 +52,13 @@ pub struct ProgramRecord {
     /// Data fee paid for its activation (wei; zero when its code hash was
     /// activated already).
     pub data_fee_wei: U256,
-    /// The deployment transaction.
+    /// The deployer's nonce for the deployment transaction, recorded before
+    /// it is sent: `address` follows from it, so a program whose receipt
+    /// never came is found there by the next run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_nonce: Option<u64>,
+    /// The deployment transaction; `None` while it is sent but its receipt
+    /// has not come.
     pub deploy_tx: Option<TxRecord>,
     /// The activation transaction (none when the code hash was activated
     /// already).
@@ -287,6 +293,7 @@ mod tests {
                 code_bytes: 3,
                 stylus_version: Some(2),
                 data_fee_wei: U256::from(4),
+                deploy_nonce: Some(5),
                 deploy_tx: Some(TxRecord::from(&mined(10))),
                 activation_tx: None,
                 cache_tx: None,

@@ -78,10 +78,14 @@ impl ManifestJournal<'_> {
         self.manifest.save(&self.path)
     }
 
-    /// The recorded program, if the chain still has its code.
+    /// The recorded program, if the chain has its code. A deployment sent
+    /// by an earlier run whose receipt never came is found at the address
+    /// its nonce gives; one still waiting to be mined stops the run, since
+    /// deploying again would leave two copies.
     fn reusable(
         &mut self,
         backend: &mut dyn Backend,
+        from: Address,
         package: &str,
         code_hash: B256,
     ) -> Result<Option<ProgramRecord>> {
@@ -92,10 +96,24 @@ impl ManifestJournal<'_> {
         if !code.is_empty() && keccak256(&code) == code_hash {
             return Ok(Some(record.clone()));
         }
-        let why = if code.is_empty() {
-            "has no code on chain"
-        } else {
-            "holds other code than this build"
+        let why = match (record.deploy_tx.is_none(), record.deploy_nonce) {
+            (true, Some(nonce)) if code.is_empty() => {
+                let nonces = backend.nonces(from)?;
+                if nonces.mined <= nonce && nonce < nonces.next {
+                    bail!(
+                        "`{package}`: its deployment (nonce {nonce}, to {}) was sent and is not mined yet; \
+                         run again once it is mined or dropped",
+                        record.address
+                    );
+                }
+                if nonces.mined > nonce {
+                    "was not created by the transaction with its nonce"
+                } else {
+                    "was never mined"
+                }
+            }
+            _ if code.is_empty() => "has no code on chain",
+            _ => "holds other code than this build",
         };
         progress(format!(
             "  {package}: the recorded {} {why}; deploying it anew\n",
@@ -117,33 +135,48 @@ impl Journal for ManifestJournal<'_> {
     ) -> Result<Program> {
         let code_hash = keccak256(&program.code);
         let mut deploy_tx = None;
-        let mut record = match self.reusable(backend, package, code_hash)? {
+        let mut record = match self.reusable(backend, from, package, code_hash)? {
             Some(record) => {
                 progress(format!("  {package}: reusing {}\n", record.address));
                 record
             }
             None => {
+                // Recorded before sending: should the receipt never come,
+                // the next run looks for the program where this nonce puts it.
+                let nonce = backend.nonces(from)?.next;
+                let mut record = ProgramRecord {
+                    address: from.create(nonce),
+                    code_hash,
+                    code_bytes: program.code.len(),
+                    stylus_version: None,
+                    data_fee_wei: U256::ZERO,
+                    deploy_nonce: Some(nonce),
+                    deploy_tx: None,
+                    activation_tx: None,
+                    cache_tx: None,
+                    constructor_tx: None,
+                };
+                self.save(package, &record)?;
                 progress(format!(
                     "  {package}: deploying {} bytes ... ",
                     program.code.len()
                 ));
                 let (address, mined) = deploy_code(&mut backend, from, program)?;
+                if address != record.address {
+                    // Another sender with the same key took the nonce first.
+                    progress(format!(
+                        "(created at {address}, not at {} where nonce {nonce} puts it) ",
+                        record.address
+                    ));
+                    record.address = address;
+                    record.deploy_nonce = None;
+                }
                 let on_chain = keccak256(backend.code(address)?);
                 if on_chain != code_hash {
                     bail!("`{package}` at {address}: code hash {on_chain} on chain, {code_hash} built");
                 }
                 progress(format!("{address} ({} gas)\n", mined.gas_used));
-                let record = ProgramRecord {
-                    address,
-                    code_hash,
-                    code_bytes: program.code.len(),
-                    stylus_version: None,
-                    data_fee_wei: U256::ZERO,
-                    deploy_tx: Some(TxRecord::from(&mined)),
-                    activation_tx: None,
-                    cache_tx: None,
-                    constructor_tx: None,
-                };
+                record.deploy_tx = Some(TxRecord::from(&mined));
                 deploy_tx = Some(mined);
                 self.save(package, &record)?;
                 record

@@ -21,7 +21,7 @@ use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::{json, Value};
 
 use crate::{
-    backend::{Backend, Called, Mined},
+    backend::{Backend, Called, Mined, Nonces},
     key::DeployerKey,
 };
 
@@ -512,6 +512,26 @@ impl Backend for RpcBackend {
     fn code(&mut self, address: Address) -> Result<Bytes> {
         self.client
             .request("eth_getCode", json!([address, "latest"]))
+    }
+
+    fn nonces(&mut self, account: Address) -> Result<Nonces> {
+        let mined: U64 = self
+            .client
+            .request("eth_getTransactionCount", json!([account, "latest"]))?;
+        let next = if account == self.key.address() {
+            // What `send` will use, which counts this run's own
+            // transactions even before the endpoint's pool shows them.
+            self.nonce()?
+        } else {
+            let pending: U64 = self
+                .client
+                .request("eth_getTransactionCount", json!([account, "pending"]))?;
+            pending.to()
+        };
+        Ok(Nonces {
+            mined: mined.to(),
+            next,
+        })
     }
 }
 
