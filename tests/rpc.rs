@@ -13,7 +13,7 @@ use deploy::{
     manifest::Manifest,
     resume::deploy_resuming,
     rpc::RpcBackend,
-    transact, view, Backend, Config, ETHER,
+    transact, view, Backend, Config, OperatorConfig, ETHER,
 };
 use devnode::{Devnode, DevnodeConfig, ServerHandle, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use e2e::artifacts;
@@ -71,6 +71,7 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         }
     }
     assert_eq!(plan.wiring_steps, 12); // 4 links, 7 grants, the listing
+    assert_eq!(plan.wiring_in_effect, None, "nothing to ask yet");
     assert_eq!(backend.spending().transactions, 0);
 
     let (d, manifest) = deploy_resuming(&mut backend, artifacts(), &config, &manifest_path)
@@ -186,5 +187,22 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         );
         assert!(!program.needs_constructor, "{}", program.name);
     }
+    // Every wiring step is asked of the chain and found in effect.
+    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (0, Some(12)));
+
+    // Another operator in the configuration: the one step it adds.
+    let mut more = config.clone();
+    more.operators.push(OperatorConfig {
+        operator: Address::repeat_byte(0x0e),
+        slasher: DEV_ACCOUNT,
+        cap: ETHER,
+        metadata_uri: "ipfs://operator".into(),
+    });
+    let plan = dry_run::plan(&mut again, artifacts(), &more, Some(&manifest2)).unwrap();
+    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (1, Some(12)));
+    assert!(plan
+        .report()
+        .contains("wiring steps: 1 to send, 12 in effect already"));
+    assert_eq!(again.spending().transactions, 0);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -10,7 +10,9 @@
 //! endpoint that refuses state overrides gets Nitro's fixed activation
 //! charge as the gas estimate and no data fee. Constructors and wiring
 //! steps need the programs on chain to be estimated, so they are counted
-//! and priced at [`GAS_PER_LATER_TX`] each.
+//! and priced at [`GAS_PER_LATER_TX`] each. When every program is on chain
+//! already, each wiring step is checked as a run would check it, and only
+//! those not in effect are counted.
 
 use alloy_primitives::{keccak256, utils::format_ether, Address, U256};
 use alloy_sol_types::{SolCall, SolError};
@@ -24,7 +26,8 @@ use crate::{
     client::request,
     manifest::Manifest,
     programs::{Artifacts, PROTOCOL_PACKAGES},
-    protocol::Config,
+    protocol::{wiring, Config, Programs, WiringStep},
+    resume::wiring_in_effect,
     rpc::{Fees, RpcBackend},
 };
 
@@ -86,9 +89,12 @@ pub struct PlannedProgram {
 pub struct Plan {
     /// The programs, in deployment order.
     pub programs: Vec<PlannedProgram>,
-    /// Wiring steps the configuration asks for (those already in effect are
-    /// skipped at deployment).
+    /// Wiring steps to send: all the configuration asks for, or, when every
+    /// program is on chain, those not in effect yet.
     pub wiring_steps: usize,
+    /// Wiring steps found in effect, when every program is on chain to be
+    /// asked; `None` otherwise (a run skips those it then finds in effect).
+    pub wiring_in_effect: Option<usize>,
     /// Fees a transaction would pay now.
     pub fees: Fees,
 }
@@ -168,9 +174,15 @@ impl Plan {
         }
         let constructors = self.programs.iter().filter(|p| p.needs_constructor).count();
         let (likely, most) = self.cost();
+        let wiring = match self.wiring_in_effect {
+            Some(done) => format!("{} to send, {done} in effect already", self.wiring_steps),
+            None => format!(
+                "{} (those found in effect once the programs are on chain are skipped)",
+                self.wiring_steps
+            ),
+        };
         out += &format!(
-            "constructors to run: {constructors}; wiring steps: {} (those already in effect are skipped), estimated at {GAS_PER_LATER_TX} gas each\n",
-            self.wiring_steps
+            "constructors to run: {constructors}; wiring steps: {wiring}; each estimated at {GAS_PER_LATER_TX} gas\n"
         );
         out += &format!(
             "estimated gas: {}; cost: {} ETH at the current fees, at most {} ETH (data fees included; the activation value is sent with a 20% margin that ArbWasm refunds)\n",
@@ -191,20 +203,28 @@ pub fn packages(config: &Config) -> Vec<&'static str> {
         .collect()
 }
 
-/// The wiring transactions `config` asks for (see [`crate::protocol`]):
-/// two minter grants, the vault's links, the operator registry's
-/// delegation, seven role grants, the fee, the listing, the operators and
-/// the admin transfers.
-pub fn wiring_steps(config: &Config) -> usize {
-    let fee = usize::from(!config.fee_bps.is_zero());
-    let listing = usize::from(config.lst.is_some() && config.asset_manager == config.deployer);
-    let administered = packages(config).len() - usize::from(config.lst.is_some());
-    let transfers = if config.admin != config.deployer {
-        administered
-    } else {
-        0
+/// The wiring transactions `config` asks for, with the programs at the
+/// addresses `deployed` gives (by package; unknown ones at zero).
+pub fn wiring_of(config: &Config, deployed: impl Fn(&str) -> Option<Address>) -> Vec<WiringStep> {
+    let at = |package: &str| deployed(package).unwrap_or(Address::ZERO);
+    let programs = Programs {
+        token: at("lrt-token"),
+        vault: at("lrt-vault"),
+        asset_registry: at("lrt-asset-registry"),
+        operator_registry: at("lrt-operator-registry"),
+        delegation: at("lrt-delegation"),
+        withdrawal_queue: at("lrt-withdrawal-queue"),
+        lst: config
+            .lst
+            .as_ref()
+            .map(|_| (at("mock-lst"), at("lrt-rate-source"))),
+        administered: packages(config)
+            .into_iter()
+            .filter(|p| *p != "mock-lst")
+            .map(|p| (p.to_string(), at(p)))
+            .collect(),
     };
-    4 + 7 + fee + listing + config.operators.len() + transfers
+    wiring(config, &programs)
 }
 
 /// Plans the deployment of `config` on `backend`, against `manifest`.
@@ -254,9 +274,34 @@ pub fn plan(
         };
         programs.push(planned);
     }
+    let all_on_chain = programs
+        .iter()
+        .all(|p| matches!(p.status, Status::Deployed(_)));
+    let deployed = |package: &str| {
+        programs
+            .iter()
+            .find(|p| p.name == package)
+            .and_then(|p| match p.status {
+                Status::Deployed(address) => Some(address),
+                _ => None,
+            })
+    };
+    let steps = wiring_of(config, deployed);
+    let (wiring_steps, wiring_in_effect) = if all_on_chain {
+        let mut to_send = 0;
+        for step in &steps {
+            if !wiring_in_effect(backend, step.to, &step.data)? {
+                to_send += 1;
+            }
+        }
+        (to_send, Some(steps.len() - to_send))
+    } else {
+        (steps.len(), None)
+    };
     Ok(Plan {
         programs,
-        wiring_steps: wiring_steps(config),
+        wiring_steps,
+        wiring_in_effect,
         fees,
     })
 }

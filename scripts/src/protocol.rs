@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Result};
 use crate::{
     abi::{roles, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
     backend::{Backend, Mined},
-    client::{transact, view},
+    client::{request, send, view},
     programs::{deploy_program, Artifacts, Program},
 };
 use stylus_build::Deployable;
@@ -328,35 +328,120 @@ pub fn deploy_protocol_with(
         }
     }
 
-    deployer.send(
-        "grant MINTER_ROLE on the token to the vault",
+    let programs = Programs {
         token,
-        &IRoles::grantRoleCall {
-            role: roles::minter(),
-            account: vault,
-        },
-    )?;
-    deployer.send(
-        "grant MINTER_ROLE on the token to the withdrawal queue",
-        token,
-        &IRoles::grantRoleCall {
-            role: roles::minter(),
-            account: withdrawal_queue,
-        },
-    )?;
-    deployer.send(
-        "link the vault to the delegation and the withdrawal queue",
         vault,
-        &IVault::linkCall {
-            restakingLayer: delegation,
-            withdrawalQueue: withdrawal_queue,
-        },
-    )?;
-    deployer.send(
-        "tell the operator registry its delegation contract",
+        asset_registry,
         operator_registry,
-        &IOperatorRegistry::setDelegationCall { delegation },
-    )?;
+        delegation,
+        withdrawal_queue,
+        lst,
+        administered,
+    };
+    for step in wiring(config, &programs) {
+        deployer.send(step)?;
+    }
+
+    Ok(Deployment {
+        token,
+        vault,
+        asset_registry,
+        operator_registry,
+        delegation,
+        withdrawal_queue,
+        lst,
+        programs: deployer.programs,
+        steps: deployer.steps,
+    })
+}
+
+/// The programs the wiring joins.
+#[derive(Clone, Debug)]
+pub struct Programs {
+    /// lrETH.
+    pub token: Address,
+    /// The vault.
+    pub vault: Address,
+    /// The asset registry.
+    pub asset_registry: Address,
+    /// The operator registry.
+    pub operator_registry: Address,
+    /// The delegation contract.
+    pub delegation: Address,
+    /// The withdrawal queue.
+    pub withdrawal_queue: Address,
+    /// The LST and its rate source, when the configuration has one.
+    pub lst: Option<(Address, Address)>,
+    /// Every program with an admin, by package, in deployment order.
+    pub administered: Vec<(String, Address)>,
+}
+
+/// One wiring transaction, sent by the deployer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WiringStep {
+    /// What it does.
+    pub what: String,
+    /// The contract it calls.
+    pub to: Address,
+    /// Its calldata.
+    pub data: Vec<u8>,
+}
+
+impl WiringStep {
+    fn new(what: impl Into<String>, to: Address, call: &impl SolCall) -> Self {
+        Self {
+            what: what.into(),
+            to,
+            data: call.abi_encode(),
+        }
+    }
+}
+
+/// Every wiring transaction `config` asks for, in the order they are sent:
+/// the minter grants, the links, the role grants, the fee, the listing,
+/// the operators and the admin transfers.
+pub fn wiring(config: &Config, programs: &Programs) -> Vec<WiringStep> {
+    let me = config.deployer;
+    let Programs {
+        token,
+        vault,
+        asset_registry,
+        operator_registry,
+        delegation,
+        withdrawal_queue,
+        ..
+    } = *programs;
+    let mut steps = vec![
+        WiringStep::new(
+            "grant MINTER_ROLE on the token to the vault",
+            token,
+            &IRoles::grantRoleCall {
+                role: roles::minter(),
+                account: vault,
+            },
+        ),
+        WiringStep::new(
+            "grant MINTER_ROLE on the token to the withdrawal queue",
+            token,
+            &IRoles::grantRoleCall {
+                role: roles::minter(),
+                account: withdrawal_queue,
+            },
+        ),
+        WiringStep::new(
+            "link the vault to the delegation and the withdrawal queue",
+            vault,
+            &IVault::linkCall {
+                restakingLayer: delegation,
+                withdrawalQueue: withdrawal_queue,
+            },
+        ),
+        WiringStep::new(
+            "tell the operator registry its delegation contract",
+            operator_registry,
+            &IOperatorRegistry::setDelegationCall { delegation },
+        ),
+    ];
     let grants = [
         (vault, roles::pauser(), config.pauser, "vault PAUSER_ROLE"),
         (
@@ -397,27 +482,27 @@ pub fn deploy_protocol_with(
         ),
     ];
     for (contract, role, account, name) in grants {
-        deployer.send(
-            &format!("grant {name} to {account}"),
+        steps.push(WiringStep::new(
+            format!("grant {name} to {account}"),
             contract,
             &IRoles::grantRoleCall { role, account },
-        )?;
+        ));
     }
     if !config.fee_bps.is_zero() {
-        deployer.send(
+        steps.push(WiringStep::new(
             "set the protocol fee",
             vault,
             &IVault::setFeeCall {
                 feeBps: config.fee_bps,
             },
-        )?;
+        ));
     }
-    if let (Some(lst_config), Some((lst, source))) = (&config.lst, lst) {
+    if let (Some(lst_config), Some((lst, source))) = (&config.lst, programs.lst) {
         // Listing needs the asset-manager role on the registry; the deployer
         // lists on its behalf only when it holds it.
         if config.asset_manager == me {
-            deployer.send(
-                &format!("list {} in the asset registry", lst_config.symbol),
+            steps.push(WiringStep::new(
+                format!("list {} in the asset registry", lst_config.symbol),
                 asset_registry,
                 &IAssetRegistry::addAssetCall {
                     asset: lst,
@@ -426,12 +511,12 @@ pub fn deploy_protocol_with(
                     maxStaleness: lst_config.max_staleness,
                     maxChangeBps: lst_config.max_change_bps,
                 },
-            )?;
+            ));
         }
     }
     for operator in &config.operators {
-        deployer.send(
-            &format!("allow-list operator {}", operator.operator),
+        steps.push(WiringStep::new(
+            format!("allow-list operator {}", operator.operator),
             operator_registry,
             &IOperatorRegistry::addOperatorCall {
                 operator: operator.operator,
@@ -439,31 +524,21 @@ pub fn deploy_protocol_with(
                 slasher: operator.slasher,
                 cap: operator.cap,
             },
-        )?;
+        ));
     }
     if config.admin != me {
-        for (name, address) in administered {
-            deployer.send(
-                &format!("start the admin transfer of `{name}` to {}", config.admin),
-                address,
+        for (name, address) in &programs.administered {
+            steps.push(WiringStep::new(
+                format!("start the admin transfer of `{name}` to {}", config.admin),
+                *address,
                 &IRoles::beginAdminTransferCall {
                     newAdmin: config.admin,
                 },
-            )?;
+            ));
         }
     }
 
-    Ok(Deployment {
-        token,
-        vault,
-        asset_registry,
-        operator_registry,
-        delegation,
-        withdrawal_queue,
-        lst,
-        programs: deployer.programs,
-        steps: deployer.steps,
-    })
+    steps
 }
 
 /// The state of a deployment in progress.
@@ -491,20 +566,22 @@ impl<B: Backend> Deployer<'_, B> {
         Ok(address)
     }
 
-    fn send<C: SolCall>(&mut self, what: &str, to: Address, call: &C) -> Result<()> {
+    fn send(&mut self, step: WiringStep) -> Result<()> {
+        let WiringStep { what, to, data } = step;
         if self
             .journal
-            .in_effect(&mut *self.backend, what, to, &call.abi_encode())?
+            .in_effect(&mut *self.backend, &what, to, &data)?
         {
-            return self.journal.wired(what, None);
+            return self.journal.wired(&what, None);
         }
-        let tx = transact(self.backend, self.config.deployer, to, U256::ZERO, call)
-            .map_err(|e| anyhow!("{what}: {e}"))?;
-        self.journal.wired(what, Some(&tx))?;
-        self.steps.push(Step {
-            what: what.to_string(),
-            tx,
-        });
+        let from = self.config.deployer;
+        let tx = send(
+            &mut *self.backend,
+            request(from, Some(to), U256::ZERO, data),
+        )
+        .map_err(|e| anyhow!("{what}: {e}"))?;
+        self.journal.wired(&what, Some(&tx))?;
+        self.steps.push(Step { what, tx });
         Ok(())
     }
 
