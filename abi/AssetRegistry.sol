@@ -12,6 +12,7 @@ interface IAssetRegistry {
     error InvalidAdmin(address admin);
     error InvalidRate(address asset, uint256 rate, uint256 updatedAt);
     error InvalidRateLimits(uint64 maxStaleness, uint256 maxChangeBps);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error RateOutOfBounds(address asset, uint256 accepted, uint256 reported, uint256 maxChangeBps);
     error StaleRate(address asset, uint256 updatedAt, uint256 now, uint64 maxStaleness);

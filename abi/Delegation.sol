@@ -14,6 +14,7 @@ interface IDelegation {
     error InvalidAddress(address account);
     error InvalidAdmin(address admin);
     error MathOverflow();
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error NotSlasher(address caller, address operator);
     error NotVault(address caller);

@@ -18,6 +18,7 @@ interface ILrtToken {
     error ERC2612ExpiredSignature(uint256 deadline);
     error ERC2612InvalidSigner(address signer, address owner);
     error InvalidAdmin(address admin);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
 
     event AdminTransferStarted(address indexed current, address indexed pending);

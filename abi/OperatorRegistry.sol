@@ -10,6 +10,7 @@ interface IOperatorRegistry {
     error DelegationAlreadySet(address current);
     error InvalidAddress(address account);
     error InvalidAdmin(address admin);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error OperatorAlreadyRegistered(address operator);
     error OperatorHasStake(address operator);

@@ -8,6 +8,7 @@ interface IRateSource {
     error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
     error AdminRoleTransferOnly();
     error InvalidAdmin(address admin);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error ZeroRate();
 

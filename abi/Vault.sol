@@ -23,6 +23,7 @@ interface IVault {
     error NoBackingAssets(uint256 supply);
     error NoSharesOutstanding();
     error NotAuthorizedContract(address caller);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error ReportTooSoon(uint256 nextReportAt);
     error RewardAboveBound(uint256 rewards, uint256 maxRewards);

@@ -16,6 +16,7 @@ interface IWithdrawalQueue {
     error InvalidRequestLimits(uint256 minValue, uint256 maxValue);
     error MathOverflow();
     error NotController(address caller, address controller);
+    error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error NothingToFinalize(address asset);
     error RequestAboveMaximum(uint256 value, uint256 maximum);

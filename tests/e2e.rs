@@ -2,7 +2,7 @@
 //! library, then exercised only through its ABI, as an integrator would.
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
     abi::{IDelegation, IErc20, IMockLst, IWithdrawalQueue, ARB_WASM, ARB_WASM_CACHE, ETH},
@@ -10,6 +10,40 @@ use deploy::{
 };
 use devnode::{BlockTag, Devnode};
 use e2e::{artifacts, deployed};
+
+#[test]
+fn only_the_creator_of_a_program_may_call_its_constructor() {
+    let mut node = Devnode::new(devnode::DevnodeConfig::default());
+    let deployer = node.dev_account();
+    let watcher = node.accounts()[1];
+    let vault = artifacts().get("lrt-vault").unwrap();
+    let (address, _) = deploy::programs::deploy_code(&mut node, deployer, vault).unwrap();
+    deploy::programs::activate(&mut node, deployer, address).unwrap();
+
+    // Someone who saw the program created calls its constructor first, to
+    // make themselves admin.
+    let args = |admin: Address| {
+        let links = Address::repeat_byte(0x11);
+        (admin, links, links, links).abi_encode_params()
+    };
+    let error = deploy::programs::construct(&mut node, watcher, address, &args(watcher))
+        .expect_err("a stranger's constructor call fails");
+    let refused = error
+        .decode::<IRoles::NotCreator>()
+        .unwrap_or_else(|| panic!("{error}"));
+    assert_eq!((refused.caller, refused.creator), (watcher, deployer));
+    assert_eq!(
+        view(&mut node, address, &IRoles::adminCall {}).unwrap(),
+        Address::ZERO
+    );
+
+    // The creator constructs.
+    deploy::programs::construct(&mut node, deployer, address, &args(deployer)).unwrap();
+    assert_eq!(
+        view(&mut node, address, &IRoles::adminCall {}).unwrap(),
+        deployer
+    );
+}
 
 #[test]
 fn deployment_is_activated_and_wired() {

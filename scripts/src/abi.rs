@@ -109,6 +109,7 @@ sol! {
         error AdminRoleTransferOnly();
         error NotPendingAdmin(address caller, address pending);
         error InvalidAdmin(address admin);
+        error NotCreator(address caller, address creator);
     }
 
     /// The slice of ERC-20 the tool uses on lrETH and on LSTs.

@@ -623,7 +623,12 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
 /// activated (nothing is sent) and, when the original is cached, the copy
 /// runs cached too.
 fn copy_program(node: &mut Devnode, from: Address, code: &[u8], args: &[u8]) -> Result<Address> {
-    let create = request(from, None, U256::ZERO, stylus_build::deploy_initcode(code));
+    let create = request(
+        from,
+        None,
+        U256::ZERO,
+        stylus_build::creator_bound_initcode(code),
+    );
     let address = send(node, create)?
         .contract_address
         .ok_or_else(|| anyhow!("a program copy has no address"))?;

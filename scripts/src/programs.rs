@@ -229,9 +229,9 @@ pub fn construct(
 
 /// Deploys, activates, optionally caches, and constructs `program`.
 ///
-/// Deployment and construction are two transactions, so on a public chain
-/// someone could call the constructor in between with their own arguments;
-/// callers check the result (the protocol's wiring reads back each admin).
+/// Deployment and construction are two transactions; the init code records
+/// the creator, and the protocol's constructors accept no one else, so
+/// nobody can construct the program in between.
 pub fn deploy_program(
     backend: &mut impl Backend,
     from: Address,

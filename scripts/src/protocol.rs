@@ -313,8 +313,9 @@ pub fn deploy_protocol_with(
     let queue_args = (me, vault, config.withdrawal_delay).abi_encode_params();
     let withdrawal_queue = deployer.program("lrt-withdrawal-queue", queue_args)?;
 
-    // Constructors are separate transactions: a hijacked one would show a
-    // foreign admin here, and the deployment stops.
+    // Each constructor accepts only the program's creator (the init code
+    // records it); the read-back also catches programs a manifest points at
+    // that were created by other means.
     let administered: Vec<(String, Address)> = deployer
         .programs
         .iter()

@@ -67,6 +67,44 @@ pub fn decompress(code: &[u8]) -> io::Result<Vec<u8>> {
     Ok(wasm)
 }
 
+/// Storage slot in which [`creator_bound_initcode`] records the account that
+/// created the program: keccak256("lrt.creator"). The protocol's
+/// constructors (`lrt_common::access::Roles::init`) refuse every caller but
+/// the account recorded there, so a constructor cannot be called by someone
+/// watching the deployment between its transaction and the constructor's.
+pub const CREATOR_SLOT: [u8; 32] = [
+    0xab, 0x5e, 0x05, 0x30, 0xbd, 0xf7, 0xda, 0x3b, 0x10, 0xa9, 0xb4, 0x92, 0x54, 0xa7, 0x31, 0x31,
+    0xc0, 0xb7, 0xcb, 0x80, 0x13, 0x53, 0x81, 0x3a, 0x52, 0x27, 0x63, 0xd3, 0x15, 0x01, 0x2b, 0x9b,
+];
+
+/// Length of the creator-recording instructions [`creator_bound_initcode`]
+/// puts before [`deploy_initcode`]'s: `CALLER PUSH32 <slot> SSTORE`.
+pub const CREATOR_PROLOGUE_LEN: usize = 35;
+
+/// The init code that deploys `code` and records its creator: `CALLER`
+/// stored at [`CREATOR_SLOT`] of the new contract (init code runs in the new
+/// contract's context, so this needs no trust in anyone), then
+/// [`deploy_initcode`]'s prologue with its copy offset moved past the added
+/// instructions.
+///
+/// ```text
+/// 0x00  33                              CALLER
+/// 0x01  7f <CREATOR_SLOT>               PUSH32 slot
+/// 0x22  55                              SSTORE     storage[slot] = caller
+/// 0x23  <deploy_initcode(code), copying from 0x23 + 43>
+/// ```
+pub fn creator_bound_initcode(code: &[u8]) -> Vec<u8> {
+    let mut init = Vec::with_capacity(CREATOR_PROLOGUE_LEN + INITCODE_PROLOGUE_LEN + code.len());
+    init.push(0x33); // CALLER
+    init.push(0x7f); // PUSH32
+    init.extend_from_slice(&CREATOR_SLOT);
+    init.push(0x55); // SSTORE
+    debug_assert_eq!(init.len(), CREATOR_PROLOGUE_LEN);
+    let offset = CREATOR_PROLOGUE_LEN + INITCODE_PROLOGUE_LEN;
+    init.extend_from_slice(&initcode_copying_from(code, offset as u8));
+    init
+}
+
 /// The init code that deploys `code`: when run by CREATE/CREATE2 it returns
 /// `code`, which becomes the contract's code; the program must then be
 /// activated through ArbWasm.
@@ -86,6 +124,12 @@ pub fn decompress(code: &[u8]) -> io::Result<Vec<u8>> {
 /// 0x2b  <code>
 /// ```
 pub fn deploy_initcode(code: &[u8]) -> Vec<u8> {
+    initcode_copying_from(code, INITCODE_PROLOGUE_LEN as u8)
+}
+
+/// [`deploy_initcode`]'s prologue copying the code from `offset` of the
+/// init code, followed by `code`.
+fn initcode_copying_from(code: &[u8], offset: u8) -> Vec<u8> {
     let mut len = [0u8; 32];
     len[24..].copy_from_slice(&(code.len() as u64).to_be_bytes());
 
@@ -93,7 +137,7 @@ pub fn deploy_initcode(code: &[u8]) -> Vec<u8> {
     init.push(0x7f); // PUSH32
     init.extend_from_slice(&len);
     init.push(0x80); // DUP1
-    init.extend_from_slice(&[0x60, INITCODE_PROLOGUE_LEN as u8]); // PUSH1 offset
+    init.extend_from_slice(&[0x60, offset]); // PUSH1 offset
     init.extend_from_slice(&[0x60, 0x00]); // PUSH1 0
     init.push(0x39); // CODECOPY
     init.extend_from_slice(&[0x60, 0x00]); // PUSH1 0
@@ -112,15 +156,25 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// The caller [`run_initcode`] runs init code as.
+    const CALLER: [u8; 20] = [0xca; 20];
+
     /// Executes EVM init code that uses only the opcodes a deploy prologue
-    /// needs, and returns the bytes it RETURNs.
+    /// needs, as [`CALLER`], and returns the bytes it RETURNs.
     fn run_initcode(init: &[u8]) -> Vec<u8> {
+        run_initcode_with_storage(init).0
+    }
+
+    /// [`run_initcode`], also returning the storage writes in order.
+    #[allow(clippy::type_complexity)]
+    fn run_initcode_with_storage(init: &[u8]) -> (Vec<u8>, Vec<([u8; 32], [u8; 32])>) {
         fn word_to_usize(word: &[u8; 32]) -> usize {
             assert!(word[..24].iter().all(|&b| b == 0), "word too large");
             u64::from_be_bytes(word[24..].try_into().unwrap()) as usize
         }
         let mut stack: Vec<[u8; 32]> = Vec::new();
         let mut memory: Vec<u8> = Vec::new();
+        let mut storage = Vec::new();
         let mut pc = 0;
         loop {
             let op = *init.get(pc).expect("ran off the end of the init code");
@@ -134,6 +188,16 @@ mod tests {
                     pc += n;
                 }
                 0x80 => stack.push(*stack.last().expect("DUP1 on empty stack")),
+                0x33 => {
+                    let mut word = [0u8; 32];
+                    word[12..].copy_from_slice(&CALLER);
+                    stack.push(word);
+                }
+                0x55 => {
+                    let key = stack.pop().expect("SSTORE key");
+                    let value = stack.pop().expect("SSTORE value");
+                    storage.push((key, value));
+                }
                 0x39 => {
                     let dest = word_to_usize(&stack.pop().unwrap());
                     let offset = word_to_usize(&stack.pop().unwrap());
@@ -151,7 +215,7 @@ mod tests {
                     let size = word_to_usize(&stack.pop().unwrap());
                     let mut out = memory.get(offset..).unwrap_or(&[]).to_vec();
                     out.resize(size, 0);
-                    return out;
+                    return (out, storage);
                 }
                 other => panic!("unexpected opcode {other:#04x} at {}", pc - 1),
             }
@@ -166,6 +230,37 @@ mod tests {
             assert_eq!(init.len(), INITCODE_PROLOGUE_LEN + len);
             assert_eq!(run_initcode(&init), code, "len {len}");
         }
+    }
+
+    #[test]
+    fn creator_bound_initcode_records_the_caller_then_returns_the_code() {
+        for len in [0usize, 1, 255, 24_576] {
+            let code: Vec<u8> = (0..len).map(|i| (i * 5 + 1) as u8).collect();
+            let init = creator_bound_initcode(&code);
+            assert_eq!(
+                init.len(),
+                CREATOR_PROLOGUE_LEN + INITCODE_PROLOGUE_LEN + len
+            );
+            let (returned, storage) = run_initcode_with_storage(&init);
+            assert_eq!(returned, code, "len {len}");
+            let mut caller = [0u8; 32];
+            caller[12..].copy_from_slice(&CALLER);
+            assert_eq!(storage, vec![(CREATOR_SLOT, caller)]);
+        }
+        // The rest is the plain prologue with its copy offset moved.
+        let code = [0xEF, 0xF0, 0x00, 0x00, 0xAA];
+        let bound = creator_bound_initcode(&code);
+        let plain = deploy_initcode(&code);
+        assert_eq!(bound[CREATOR_PROLOGUE_LEN + 0x23], 35 + 43);
+        assert_eq!(plain[0x23], 43);
+        let mut moved = bound[CREATOR_PROLOGUE_LEN..].to_vec();
+        moved[0x23] = 43;
+        assert_eq!(moved, plain);
+    }
+
+    #[test]
+    fn creator_slot_is_the_keccak_of_its_name() {
+        assert_eq!(CREATOR_SLOT, alloy_primitives::keccak256(b"lrt.creator").0);
     }
 
     #[test]

@@ -14,8 +14,10 @@
 //! 3. [`compress`] brotli-compresses the prepared module and prefixes it with
 //!    the Stylus program header; the result is the contract code that is
 //!    stored on chain ([`decompress`] inverts it).
-//! 4. [`deploy_initcode`] wraps the contract code in the EVM init code that a
-//!    CREATE transaction (or the StylusDeployer) executes to store it.
+//! 4. [`creator_bound_initcode`] wraps the contract code in the EVM init code
+//!    that a CREATE transaction executes to store it, and records the
+//!    creator, the only account the protocol's constructors accept
+//!    ([`deploy_initcode`] is the plain cargo-stylus layout).
 //!
 //! [`check_activation`] applies the rest of Nitro's activation rules
 //! (entry point, host imports, memory, anti-DoS limits) to a prepared module.
@@ -38,8 +40,9 @@ pub use activation::{
     ENTRY_POINT, HOST_IMPORTS, HOST_MODULE, MAX_INITIAL_PAGES,
 };
 pub use code::{
-    compress, decompress, deploy_initcode, BROTLI_QUALITY, BROTLI_WINDOW, INITCODE_PROLOGUE_LEN,
-    STYLUS_DICTIONARY_NONE, STYLUS_PREFIX, STYLUS_VERSION,
+    compress, creator_bound_initcode, decompress, deploy_initcode, BROTLI_QUALITY, BROTLI_WINDOW,
+    CREATOR_PROLOGUE_LEN, CREATOR_SLOT, INITCODE_PROLOGUE_LEN, STYLUS_DICTIONARY_NONE,
+    STYLUS_PREFIX, STYLUS_VERSION,
 };
 pub use contracts::{
     build_all, build_contract, default_contracts_dir, deployable_packages, Contract,
@@ -77,8 +80,10 @@ impl Deployable {
         })
     }
 
-    /// The init code of a transaction that deploys this contract.
+    /// The init code of a transaction that deploys this contract and
+    /// records its creator, the only account its constructor accepts
+    /// ([`creator_bound_initcode`]).
     pub fn initcode(&self) -> Vec<u8> {
-        deploy_initcode(&self.code)
+        creator_bound_initcode(&self.code)
     }
 }

@@ -2,7 +2,7 @@
 
 use stylus_build::{
     build_contract, decompress, default_contracts_dir, deployable_packages, Contract, Deployable,
-    INITCODE_PROLOGUE_LEN, MAX_CODE_BYTES,
+    CREATOR_PROLOGUE_LEN, INITCODE_PROLOGUE_LEN, MAX_CODE_BYTES,
 };
 
 #[test]
@@ -32,5 +32,8 @@ fn token_builds_into_deployable_code() {
     assert!(deployable.code.len() < MAX_CODE_BYTES);
     assert_eq!(decompress(&deployable.code).unwrap(), deployable.wasm);
     let initcode = deployable.initcode();
-    assert_eq!(&initcode[INITCODE_PROLOGUE_LEN..], &deployable.code[..]);
+    assert_eq!(
+        &initcode[CREATOR_PROLOGUE_LEN + INITCODE_PROLOGUE_LEN..],
+        &deployable.code[..]
+    );
 }

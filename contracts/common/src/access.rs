@@ -11,7 +11,7 @@
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap},
@@ -33,6 +33,10 @@ crate::sol_declarations! {
     /// The admin may not be the zero address.
     #[derive(Debug)]
     error InvalidAdmin(address admin);
+    /// The constructor was called by another account than the program's
+    /// creator, which its deployment recorded.
+    #[derive(Debug)]
+    error NotCreator(address caller, address creator);
 
     /// `account` was granted `role` by `sender` (the standard `IAccessControl` event).
     #[derive(Debug)]
@@ -61,12 +65,24 @@ crate::errors! {
         NotPendingAdmin(NotPendingAdmin { caller, pending }),
         /// See [`InvalidAdmin`].
         InvalidAdmin(InvalidAdmin { admin }),
+        /// See [`NotCreator`].
+        NotCreator(NotCreator { caller, creator }),
     }
     nested {}
 }
 
 /// The admin role: it grants and revokes every other role.
 pub const ADMIN_ROLE: B256 = B256::ZERO;
+
+/// Storage slot where the deploy tool's init code records the account that
+/// created the program (`CALLER`, stored while the code is created):
+/// keccak256("lrt.creator"). The deploy tool's `stylus_build::CREATOR_SLOT`
+/// is the same slot.
+pub const CREATOR_SLOT: B256 = B256::new(
+    keccak_const::Keccak256::new()
+        .update(b"lrt.creator")
+        .finalize(),
+);
 
 /// Role memberships plus the current and pending admin.
 ///
@@ -87,7 +103,23 @@ pub struct Roles {
 
 impl Roles {
     /// Makes `admin` the first admin. Called once, from a constructor.
+    ///
+    /// Deployment and construction are separate transactions, so anyone who
+    /// sees the program created could call its constructor first and make
+    /// themselves admin. The deploy tool's init code records the creator at
+    /// [`CREATOR_SLOT`] as the code is created, and only that account may
+    /// construct. A program created without it (the slot empty, as under
+    /// cargo-stylus's StylusDeployer, which creates and constructs in one
+    /// transaction) accepts any caller.
     pub fn init(&mut self, admin: Address) -> Result<(), AccessError> {
+        let caller = self.vm().msg_sender();
+        let creator = Address::from_word(
+            self.vm()
+                .storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)),
+        );
+        if !creator.is_zero() && creator != caller {
+            return Err(NotCreator { caller, creator }.into());
+        }
         if admin.is_zero() {
             return Err(InvalidAdmin { admin }.into());
         }

@@ -27,6 +27,14 @@ impl RolesHost {
     pub fn constructor(&mut self, admin: Address) -> Result<(), AccessError> {
         self.roles.init(admin)
     }
+
+    /// What the deploy tool's init code does as the program is created.
+    pub fn record_creator(&mut self, creator: Address) {
+        let slot = alloy_primitives::U256::from_be_bytes(CREATOR_SLOT.0);
+        // SAFETY: the slot is outside the host's own storage layout.
+        unsafe { self.vm().storage_cache_bytes32(slot, creator.into_word()) };
+        self.vm().flush_cache(false);
+    }
 }
 
 crate::public_roles!(RolesHost, roles);
@@ -98,6 +106,28 @@ fn constructor_makes_the_deployer_given_account_the_only_admin(
         account: admin,
         sender: admin,
     });
+}
+
+#[motsu::test]
+fn only_the_recorded_creator_may_construct(
+    host: Contract<RolesHost>,
+    deployer: Address,
+    watcher: Address,
+) {
+    host.sender(deployer).record_creator(deployer);
+
+    // Someone who saw the program created calls its constructor first.
+    let err = host.sender(watcher).constructor(watcher).motsu_unwrap_err();
+    assert!(
+        matches!(&err, AccessError::NotCreator(e) if e.caller == watcher && e.creator == deployer),
+        "got {err:?}"
+    );
+    encoded_as_reference(err);
+    assert_eq!(host.sender(watcher).admin(), Address::ZERO);
+
+    // The creator constructs, naming whichever admin it chooses.
+    host.sender(deployer).constructor(watcher).motsu_unwrap();
+    assert_eq!(host.sender(deployer).admin(), watcher);
 }
 
 #[motsu::test]
