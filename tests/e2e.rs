@@ -2,14 +2,14 @@
 //! library, then exercised only through its ABI, as an integrator would.
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolCall, SolEvent, SolValue};
+use alloy_sol_types::{SolCall, SolValue};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
     abi::{IDelegation, IErc20, IMockLst, IWithdrawalQueue, ARB_WASM, ARB_WASM_CACHE, ETH},
     simulate, transact, view, Config, Deployment, Mined, TxError, ETHER,
 };
 use devnode::{BlockTag, Devnode};
-use e2e::{artifacts, deployed};
+use e2e::{artifacts, deployed, event};
 
 #[test]
 fn only_the_creator_of_a_program_may_call_its_constructor() {
@@ -280,11 +280,7 @@ fn a_withdrawal_goes_from_request_to_claim_in_eth() {
             payoutAsset: ETH,
         },
     );
-    let request = mined
-        .logs
-        .iter()
-        .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
-        .expect("a RedeemRequest event");
+    let request = event::<IWithdrawalQueue::RedeemRequest>(&mined);
     let id = request.requestId;
     assert_eq!(
         (request.controller, request.owner, request.shares),
@@ -341,11 +337,7 @@ fn a_withdrawal_goes_from_request_to_claim_in_eth() {
         &IWithdrawalQueue::claimCall { requestId: id },
     );
     let after = env.node.balance(alice, BlockTag::Latest).unwrap();
-    let claimed = mined
-        .logs
-        .iter()
-        .find_map(|log| IWithdrawalQueue::RedeemClaimed::decode_log(log).ok())
-        .expect("a RedeemClaimed event");
+    let claimed = event::<IWithdrawalQueue::RedeemClaimed>(&mined);
     assert_eq!((claimed.receiver, claimed.amount), (alice, ETHER));
     // The devnode charges its constant base fee and no priority fee.
     let fee = U256::from(mined.gas_used) * U256::from(env.node.base_fee());
@@ -418,12 +410,7 @@ impl Env {
             payoutAsset: ETH,
         };
         let mined = self.send(alice, queue, U256::ZERO, &call);
-        let id = mined
-            .logs
-            .iter()
-            .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
-            .expect("a RedeemRequest event")
-            .requestId;
+        let id = event::<IWithdrawalQueue::RedeemRequest>(&mined).requestId;
         self.send(
             alice,
             queue,
@@ -539,11 +526,7 @@ fn eth_deposit_mints_one_to_one_at_rate_one() {
     assert_eq!(env.supply(), assets);
     assert_eq!(env.total_assets(), assets);
     assert_eq!(env.rate(), ETHER);
-    let deposit = mined
-        .logs
-        .iter()
-        .find_map(|log| IVault::Deposit::decode_log(log).ok())
-        .expect("a Deposit event");
+    let deposit = event::<IVault::Deposit>(&mined);
     assert_eq!(
         (
             deposit.sender,
@@ -555,11 +538,7 @@ fn eth_deposit_mints_one_to_one_at_rate_one() {
         ),
         (env.alice, env.alice, ETH, assets, assets, assets)
     );
-    let minted = mined
-        .logs
-        .iter()
-        .find_map(|log| IErc20::Transfer::decode_log(log).ok())
-        .expect("the token's Transfer event");
+    let minted = event::<IErc20::Transfer>(&mined);
     assert_eq!(
         (minted.from, minted.to, minted.value),
         (Address::ZERO, env.alice, assets)
@@ -796,16 +775,12 @@ fn slash_lowers_the_rate_by_the_loss_over_the_supply() {
     );
 
     let mined = env.send(env.slasher, env.d.delegation, U256::ZERO, &slash);
-    let event = mined
-        .logs
-        .iter()
-        .find_map(|log| IDelegation::OperatorSlashed::decode_log(log).ok())
-        .expect("an OperatorSlashed event");
+    let slashed = event::<IDelegation::OperatorSlashed>(&mined);
     assert_eq!(
-        (event.operator, event.slasher, event.evidence),
+        (slashed.operator, slashed.slasher, slashed.evidence),
         (op, env.slasher, evidence)
     );
-    assert_eq!((event.requested, event.valueLost), (loss, loss));
+    assert_eq!((slashed.requested, slashed.valueLost), (loss, loss));
 
     assert_eq!(env.total_assets(), total - loss);
     assert_eq!(env.supply(), supply, "a slash burns no lrETH");

@@ -14,13 +14,13 @@
 //! 5. FIFO and delays: a request is not finalized before its delay.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_sol_types::SolCall;
 use deploy::{
     abi::{IDelegation, IErc20, IMockLst, IRateSource, IVault, IWithdrawalQueue, ETH},
     deploy_protocol, transact, Config, Deployment, Mined, ETHER,
 };
 use devnode::{BlockTag, Devnode, DevnodeConfig};
-use e2e::artifacts;
+use e2e::{artifacts, event};
 
 const DAY: u64 = 86_400;
 /// Request status: finalized, not yet claimed.
@@ -244,11 +244,7 @@ fn the_whole_lifecycle_keeps_every_invariant() {
             minShares: preview,
         },
     );
-    let deposit = mined
-        .logs
-        .iter()
-        .find_map(|log| IVault::Deposit::decode_log(log).ok())
-        .expect("a Deposit event");
+    let deposit = event::<IVault::Deposit>(&mined);
     assert_eq!(
         deposit.value,
         ETHER * U256::from(525) / U256::from(100),
@@ -333,12 +329,7 @@ fn the_whole_lifecycle_keeps_every_invariant() {
             payoutAsset: ETH,
         },
     );
-    let alice_request = mined
-        .logs
-        .iter()
-        .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
-        .expect("a RedeemRequest event")
-        .requestId;
+    let alice_request = event::<IWithdrawalQueue::RedeemRequest>(&mined).requestId;
     w.check("alice requests 4 lrETH in ETH", RateMove::Still);
 
     // A slash of operator 1: every holder loses the same fraction.
@@ -354,11 +345,7 @@ fn the_whole_lifecycle_keeps_every_invariant() {
             evidence: Default::default(),
         },
     );
-    let slashed = mined
-        .logs
-        .iter()
-        .find_map(|log| IDelegation::OperatorSlashed::decode_log(log).ok())
-        .expect("an OperatorSlashed event");
+    let slashed = event::<IDelegation::OperatorSlashed>(&mined);
     assert_eq!(slashed.valueLost, ETHER);
     let assets_after = w.read(vault, &IVault::totalAssetsCall {});
     assert_eq!(

@@ -3,14 +3,14 @@
 //! or expired permit fails with the token's typed error.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::{eip712_domain, sol, SolEvent};
+use alloy_sol_types::{eip712_domain, sol};
 use deploy::{
     abi::{IErc20, IVault, IWithdrawalQueue, ETH},
     gas::{signed_permit, IErc20Permit},
     transact, ETHER,
 };
 use devnode::Devnode;
-use e2e::{deployed, read, send};
+use e2e::{deployed, event, read, send};
 
 sol! {
     /// The token's refusal to spend more than an allowance, passed on by
@@ -57,11 +57,7 @@ fn a_permit_signed_off_chain_sets_the_allowance_a_spender_then_uses() {
     let deadline = U256::from(now(&node) + 3_600);
     let permit = signed_permit(&mut node, d.token, alice, bob, value, deadline).unwrap();
     let mined = send(&mut node, carol, d.token, U256::ZERO, &permit);
-    let approval = mined
-        .logs
-        .iter()
-        .find_map(|log| IErc20Permit::Approval::decode_log(log).ok())
-        .expect("an Approval event");
+    let approval = event::<IErc20Permit::Approval>(&mined);
     assert_eq!(
         (approval.owner, approval.spender, approval.value),
         (alice, bob, value)
@@ -123,11 +119,7 @@ fn a_permit_signed_off_chain_sets_the_allowance_a_spender_then_uses() {
         payoutAsset: ETH,
     };
     let mined = send(&mut node, bob, d.withdrawal_queue, U256::ZERO, &request);
-    let queued = mined
-        .logs
-        .iter()
-        .find_map(|log| IWithdrawalQueue::RedeemRequest::decode_log(log).ok())
-        .expect("a RedeemRequest event");
+    let queued = event::<IWithdrawalQueue::RedeemRequest>(&mined);
     assert_eq!(
         (
             queued.controller,

@@ -7,7 +7,7 @@ pub mod exported;
 use std::sync::OnceLock;
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use deploy::{
     abi::IAssetRegistry, deploy_protocol, programs::deploy_program, transact, view, Artifacts,
     Config, Deployment, Mined,
@@ -61,6 +61,18 @@ pub fn send<C: SolCall>(
 /// fails.
 pub fn read<C: SolCall>(node: &mut Devnode, to: Address, call: &C) -> C::Return {
     view(node, to, call).unwrap_or_else(|e| panic!("{}: {e}", C::SIGNATURE))
+}
+
+/// The first `E` event among `mined`'s logs, panicking with the event's
+/// signature if there is none.
+#[track_caller]
+pub fn event<E: SolEvent>(mined: &Mined) -> E {
+    mined
+        .logs
+        .iter()
+        .find_map(|log| E::decode_log(log).ok())
+        .map(|log| log.data)
+        .unwrap_or_else(|| panic!("no {} event", E::SIGNATURE))
 }
 
 /// Deploys another devnet LST and a rate source answering `rate` (ETH per
