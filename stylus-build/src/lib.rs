@@ -30,6 +30,7 @@
 
 pub mod abi_export;
 mod activation;
+pub mod cli;
 mod code;
 mod contracts;
 mod prepare;

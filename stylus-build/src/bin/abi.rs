@@ -13,44 +13,13 @@
 //! Exits with status 1 when `--check` finds a stale file, 2 on usage or
 //! build errors.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use stylus_build::{abi_export, default_contracts_dir};
-
-struct Args {
-    check: bool,
-    contracts: PathBuf,
-    out: PathBuf,
-}
-
-fn parse_args() -> Result<Args> {
-    let contracts = default_contracts_dir();
-    let repo = contracts
-        .parent()
-        .context("contracts directory has no parent")?
-        .to_path_buf();
-    let mut args = Args {
-        check: false,
-        contracts,
-        out: repo.join("abi"),
-    };
-    let mut argv = std::env::args().skip(1);
-    while let Some(arg) = argv.next() {
-        match arg.as_str() {
-            "--check" => args.check = true,
-            "--contracts" => {
-                args.contracts = argv.next().context("--contracts needs a path")?.into()
-            }
-            "--out" => args.out = argv.next().context("--out needs a path")?.into(),
-            other => bail!("unknown argument `{other}` (expected --check, --contracts, --out)"),
-        }
-    }
-    Ok(args)
-}
+use anyhow::Result;
+use stylus_build::{abi_export, cli::CheckOrWrite};
 
 fn run() -> Result<ExitCode> {
-    let args = parse_args()?;
+    let args = CheckOrWrite::parse(std::env::args().skip(1), "--out", "abi")?;
     eprintln!("Exporting the contracts' ABI (stylus-sdk export-abi builds) ...");
     let abis = abi_export::export_all(&args.contracts)?;
     for contract in &abis {
@@ -64,19 +33,19 @@ fn run() -> Result<ExitCode> {
         );
     }
     if args.check {
-        let stale = abi_export::stale_files(&args.out, &abis)?;
+        let stale = abi_export::stale_files(&args.output, &abis)?;
         if !stale.is_empty() {
             eprintln!(
                 "{} is stale: {}\nregenerate it with `cargo run --release -p stylus-build --bin abi`",
-                args.out.display(),
+                args.output.display(),
                 stale.join(", ")
             );
             return Ok(ExitCode::from(1));
         }
-        println!("{} is current", args.out.display());
+        println!("{} is current", args.output.display());
     } else {
-        abi_export::write(&args.out, &abis)?;
-        println!("wrote {}", args.out.display());
+        abi_export::write(&args.output, &abis)?;
+        println!("wrote {}", args.output.display());
     }
     Ok(ExitCode::SUCCESS)
 }

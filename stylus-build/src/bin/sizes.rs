@@ -16,50 +16,17 @@
 //! `--check`, when the snapshot differs from the build; 2 on usage or build
 //! errors.
 
-use std::{
-    path::{Path, PathBuf},
-    process::ExitCode,
-};
+use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use stylus_build::{build_all, default_contracts_dir, unpriced_operators, Deployable, Sizes};
-
-struct Args {
-    check: bool,
-    contracts: PathBuf,
-    snapshot: PathBuf,
-}
-
-fn parse_args() -> Result<Args> {
-    let repo = default_contracts_dir()
-        .parent()
-        .map(Path::to_path_buf)
-        .context("contracts directory has no parent")?;
-    let mut args = Args {
-        check: false,
-        contracts: default_contracts_dir(),
-        snapshot: repo.join("snapshots").join("sizes.json"),
-    };
-    let mut argv = std::env::args().skip(1);
-    while let Some(arg) = argv.next() {
-        match arg.as_str() {
-            "--check" => args.check = true,
-            "--contracts" => {
-                args.contracts = argv.next().context("--contracts needs a path")?.into()
-            }
-            "--snapshot" => args.snapshot = argv.next().context("--snapshot needs a path")?.into(),
-            "-h" | "--help" => {
-                println!("usage: sizes [--check] [--contracts <dir>] [--snapshot <file>]");
-                std::process::exit(0);
-            }
-            other => bail!("unknown argument `{other}` (try --help)"),
-        }
-    }
-    Ok(args)
-}
+use anyhow::{Context, Result};
+use stylus_build::{build_all, cli::CheckOrWrite, unpriced_operators, Deployable, Sizes};
 
 fn run() -> Result<bool> {
-    let args = parse_args()?;
+    let args = CheckOrWrite::parse(
+        std::env::args().skip(1),
+        "--snapshot",
+        "snapshots/sizes.json",
+    )?;
     let deployables = build_all(&args.contracts)?
         .iter()
         .map(Deployable::from_contract)
@@ -90,15 +57,15 @@ fn run() -> Result<bool> {
     }
 
     if args.check {
-        let committed = std::fs::read_to_string(&args.snapshot)
-            .with_context(|| format!("failed to read {}", args.snapshot.display()))?;
+        let committed = std::fs::read_to_string(&args.output)
+            .with_context(|| format!("failed to read {}", args.output.display()))?;
         let committed = Sizes::from_json(&committed)
-            .with_context(|| format!("failed to parse {}", args.snapshot.display()))?;
+            .with_context(|| format!("failed to parse {}", args.output.display()))?;
         let diff = sizes.diff(&committed);
         if !diff.is_empty() {
             eprintln!(
                 "error: {} is stale; run `cargo run --release -p stylus-build --bin sizes` and commit it:",
-                args.snapshot.display()
+                args.output.display()
             );
             for line in diff {
                 eprintln!("  {line}");
@@ -106,13 +73,13 @@ fn run() -> Result<bool> {
             ok = false;
         }
     } else {
-        if let Some(dir) = args.snapshot.parent() {
+        if let Some(dir) = args.output.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("failed to create {}", dir.display()))?;
         }
-        std::fs::write(&args.snapshot, sizes.to_json())
-            .with_context(|| format!("failed to write {}", args.snapshot.display()))?;
-        eprintln!("wrote {}", args.snapshot.display());
+        std::fs::write(&args.output, sizes.to_json())
+            .with_context(|| format!("failed to write {}", args.output.display()))?;
+        eprintln!("wrote {}", args.output.display());
     }
     Ok(ok)
 }
