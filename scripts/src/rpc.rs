@@ -329,14 +329,13 @@ impl RpcBackend {
         request: &TransactionRequest,
         overrides: Option<&Value>,
     ) -> Result<Result<Bytes, RpcError>> {
-        let params = match overrides {
-            Some(overrides) => json!([request, "latest", overrides]),
-            None => json!([request, "latest"]),
-        };
-        Ok(self
+        let answer = self
             .client
-            .request_raw("eth_call", params)?
-            .map(|result| serde_json::from_value(result).unwrap_or_default()))
+            .request_raw("eth_call", at_latest(request, overrides))?;
+        Ok(match answer {
+            Ok(output) => Ok(serde_json::from_value(output).context("eth_call: not hex data")?),
+            Err(error) => Err(error),
+        })
     }
 
     /// `eth_estimateGas` of `request` with optional state overrides.
@@ -345,11 +344,9 @@ impl RpcBackend {
         request: &TransactionRequest,
         overrides: Option<&Value>,
     ) -> Result<Result<u64, RpcError>> {
-        let params = match overrides {
-            Some(overrides) => json!([request, "latest", overrides]),
-            None => json!([request, "latest"]),
-        };
-        let answer = self.client.request_raw("eth_estimateGas", params)?;
+        let answer = self
+            .client
+            .request_raw("eth_estimateGas", at_latest(request, overrides))?;
         Ok(match answer {
             Ok(gas) => Ok(serde_json::from_value::<U64>(gas)
                 .context("eth_estimateGas: not a quantity")?
@@ -399,6 +396,15 @@ impl RpcBackend {
             std::thread::sleep(pause);
             pause = (pause * 2).min(self.polling.interval);
         }
+    }
+}
+
+/// The parameters of `eth_call` / `eth_estimateGas`: `request` against the
+/// newest block, with state overrides when given.
+fn at_latest(request: &TransactionRequest, overrides: Option<&Value>) -> Value {
+    match overrides {
+        Some(overrides) => json!([request, "latest", overrides]),
+        None => json!([request, "latest"]),
     }
 }
 
