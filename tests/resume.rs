@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use alloy_primitives::{Address, Bytes, TxKind};
+use alloy_primitives::{Address, Bytes, TxKind, U256};
 use alloy_rpc_types_eth::TransactionRequest;
 use anyhow::{bail, Result};
 use deploy::{
@@ -14,7 +14,7 @@ use deploy::{
     resume::deploy_resuming,
     view, Backend, Called, Config, Deployment, Mined, Nonces,
 };
-use devnode::{Devnode, DevnodeConfig};
+use devnode::{BlockTag, Devnode, DevnodeConfig};
 use e2e::artifacts;
 
 /// What becomes of the transaction a connection is cut off at.
@@ -283,5 +283,49 @@ fn a_deployment_waiting_to_be_mined_stops_the_next_run_until_it_is_mined_or_drop
         .find(|p| &p.name == package)
         .expect("the program is deployed");
     assert_eq!(program.address, record.address);
+    assert_wired(&mut node, &deployment, config.deployer);
+}
+
+#[test]
+fn a_deployment_whose_nonce_another_transaction_took_is_deployed_anew() {
+    let mut node = Devnode::new(DevnodeConfig::default());
+    let config = Config::devnet(node.dev_account());
+    let path = manifest_path("replaced");
+
+    // The first program's deployment waits in the pool and is replaced:
+    // another transaction of the deployer is mined with its nonce.
+    let mut first = Flaky::new(&mut node, 0).cut(Cut::Pooled);
+    deploy_resuming(&mut first, artifacts(), &config, &path).expect_err("cut off");
+    let recorded = Manifest::load(&path)
+        .unwrap()
+        .expect("a manifest is written");
+    let [(package, record)] = recorded.programs.iter().collect::<Vec<_>>()[..] else {
+        panic!("one program is recorded: {:?}", recorded.programs.keys());
+    };
+    let replacement = deploy::client::request(
+        config.deployer,
+        Some(config.deployer),
+        U256::ZERO,
+        Vec::new(),
+    );
+    Backend::send(&mut node, replacement).unwrap();
+    assert_eq!(node.nonce(config.deployer, BlockTag::Latest).unwrap(), 1);
+
+    // Nothing will ever be created at the recorded address: the next run
+    // deploys the program with the next nonce and finishes.
+    let mut next = Flaky::new(&mut node, usize::MAX);
+    let (deployment, _) = deploy_resuming(&mut next, artifacts(), &config, &path).unwrap();
+    assert_eq!(next.created.len(), deploy::PROTOCOL_PACKAGES.len());
+    let program = deployment
+        .programs
+        .iter()
+        .find(|p| &p.name == package)
+        .expect("the program is deployed");
+    assert_eq!(program.address, config.deployer.create(1));
+    assert_ne!(program.address, record.address);
+    assert_eq!(
+        Manifest::load(&path).unwrap().unwrap().programs[package.as_str()].deploy_nonce,
+        Some(1)
+    );
     assert_wired(&mut node, &deployment, config.deployer);
 }

@@ -204,5 +204,23 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         .report()
         .contains("wiring steps: 1 to send, 12 in effect already"));
     assert_eq!(again.spending().transactions, 0);
+
+    // A program whose deployment an earlier run sent without a receipt, at
+    // an address with no code: planned as new, not as a vanished copy.
+    let mut unconfirmed = manifest2.clone();
+    let record = unconfirmed.programs.get_mut("lrt-token").unwrap();
+    (record.address, record.deploy_tx) = (Address::repeat_byte(0x77), None);
+    let plan = dry_run::plan(&mut again, artifacts(), &config, Some(&unconfirmed)).unwrap();
+    for program in &plan.programs {
+        let expected_new = program.name == "lrt-token";
+        assert_eq!(
+            program.status == Status::New,
+            expected_new,
+            "{}: {:?}",
+            program.name,
+            program.status
+        );
+    }
+    assert_eq!(plan.wiring_in_effect, None, "not every program is on chain");
     std::fs::remove_dir_all(dir).unwrap();
 }
