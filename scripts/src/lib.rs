@@ -28,12 +28,14 @@
 //! - [`resume`]: a deployment that reuses what its manifest lists and skips
 //!   wiring already in effect.
 //! - [`dry_run`]: what a deployment would send and cost.
+//! - [`error_report`]: a failure as one line of causes, backtrace on request.
 
 pub mod abi;
 pub mod backend;
 pub mod client;
 pub mod config_file;
 pub mod dry_run;
+pub mod error_report;
 pub mod gas;
 pub mod key;
 pub mod manifest;

@@ -12,6 +12,7 @@
 use std::{
     fs,
     path::{Path, PathBuf},
+    process::ExitCode,
     time::{Duration, Instant},
 };
 
@@ -22,7 +23,7 @@ use clap::Parser;
 use deploy::{
     abi::{IDelegation, IErc20, IMockLst, IVault, IWithdrawalQueue, ETH},
     config_file::ConfigFile,
-    deploy_protocol, dry_run,
+    deploy_protocol, dry_run, error_report,
     key::{DeployerKey, KEYSTORE_PASSWORD_ENV, KEY_ENV},
     manifest::{copy_abi, Manifest},
     resume::deploy_resuming,
@@ -67,6 +68,11 @@ struct Cli {
     #[arg(long, value_name = "PATH", requires = "rpc_url")]
     manifest: Option<PathBuf>,
 
+    /// On failure, print the stack backtrace after the error (it is left out
+    /// otherwise, whatever RUST_BACKTRACE says).
+    #[arg(long)]
+    backtrace: bool,
+
     /// Seconds to wait for each transaction to be mined.
     #[arg(
         long,
@@ -77,11 +83,21 @@ struct Cli {
     receipt_timeout: u64,
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match &cli.rpc_url {
+    if cli.backtrace {
+        error_report::capture_backtraces();
+    }
+    let outcome = match &cli.rpc_url {
         None => run_demo(),
         Some(url) => run_on_endpoint(url, &cli),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{}", error_report::render(&error, cli.backtrace));
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -9,8 +9,7 @@ use std::{
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-/// The target every Stylus program is compiled for.
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+use crate::toolchain::{ensure_wasm_target, WASM_TARGET};
 
 /// Members of the contracts workspace that are libraries shared by the
 /// contracts, not contracts: their directory names under `contracts/`.
@@ -79,6 +78,7 @@ pub fn deployable_packages(contracts_dir: &Path) -> Result<Vec<String>> {
 ///
 /// Cargo's progress and compiler diagnostics go to this process's stderr.
 pub fn build_contract(contracts_dir: &Path, package: &str) -> Result<PathBuf> {
+    ensure_wasm_target(contracts_dir)?;
     let manifest = contracts_dir.join("Cargo.toml");
     let mut command = Command::new("cargo");
     command

@@ -35,6 +35,7 @@ mod code;
 mod contracts;
 mod prepare;
 mod sizes;
+pub mod toolchain;
 
 pub use activation::{
     check_activation, unpriced_operators, ActivationError, HostImport, UnpricedOperator,
