@@ -261,6 +261,87 @@ fn storage_cache_is_flushed_only_on_request() {
     );
 }
 
+/// `msg_reentrant` as the environment command (13) of a nested call reports
+/// it: the output of `call` is the forwarder's status byte, then the
+/// environment.
+fn nested_reentrant_flag(output: &[u8]) -> u32 {
+    assert_eq!(output[0], 0, "the nested call succeeded");
+    u32::from_le_bytes(output[1 + 208..1 + 212].try_into().unwrap())
+}
+
+#[test]
+fn a_program_reached_by_delegate_call_is_not_reentrant() {
+    // Nitro counts only frames running an address's own code
+    // (arbos/tx_processor.go PushContract): a Stylus proxy delegating to a
+    // Stylus implementation, or a program delegating to itself, is one frame.
+    let (chain, a, b) = setup();
+    let out = chain.call(a, cmd(2, &[b.as_slice(), &cmd(13, &[])]));
+    assert_eq!(nested_reentrant_flag(&out.output), 0, "A delegating to B");
+    let out = chain.call(a, cmd(2, &[a.as_slice(), &cmd(13, &[])]));
+    assert_eq!(
+        nested_reentrant_flag(&out.output),
+        0,
+        "A delegating to itself"
+    );
+
+    // An EVM proxy delegating to a program: the program acts as the proxy,
+    // whose only own frame is the proxy's.
+    let mut chain = chain;
+    let proxy = chain.deploy_evm(EVM_DELEGATE_FORWARDER);
+    let out = chain.call(proxy, [a.as_slice(), &cmd(13, &[])].concat());
+    assert!(out.success);
+    assert_eq!(
+        u32::from_le_bytes(out.output[208..212].try_into().unwrap()),
+        0,
+        "implementation behind an EVM proxy"
+    );
+}
+
+#[test]
+fn reentry_through_evm_frames_is_reentrant() {
+    let (mut chain, a, _) = setup();
+    // A -> EVM forwarder -> A: A's own code runs twice.
+    let forwarder = chain.deploy_evm(EVM_FORWARDER);
+    let back_to_a = [a.as_slice(), &cmd(13, &[])].concat();
+    let out = chain.call(a, cmd(1, &[forwarder.as_slice(), &word(0), &back_to_a]));
+    assert_eq!(nested_reentrant_flag(&out.output), 1);
+
+    // proxy (EVM) -> delegate to A's code -> call proxy -> delegate to A's
+    // code again: the proxy's own EVM frame is open twice, so the second
+    // program frame acting as the proxy is re-entrant; a single one is not.
+    let proxy = chain.deploy_evm(EVM_DELEGATE_FORWARDER);
+    let inner = [a.as_slice(), &cmd(13, &[])].concat();
+    let call_proxy_again = cmd(1, &[proxy.as_slice(), &word(0), &inner]);
+    let out = chain.call(proxy, [a.as_slice(), &call_proxy_again].concat());
+    assert!(out.success);
+    assert_eq!(out.output[0], 0);
+    assert_eq!(
+        u32::from_le_bytes(out.output[1 + 208..1 + 212].try_into().unwrap()),
+        1,
+        "the second program frame acting as the proxy"
+    );
+    let out = chain.call(proxy, [a.as_slice(), &cmd(13, &[])].concat());
+    assert_eq!(
+        u32::from_le_bytes(out.output[208..212].try_into().unwrap()),
+        0,
+        "the first one"
+    );
+
+    // Re-entry seen only through EVM frames: no program has run as the
+    // proxy before the one that reads the flag.
+    let to_proxy = [proxy.as_slice(), a.as_slice(), &cmd(13, &[])].concat();
+    let via_forwarder = [forwarder.as_slice(), &to_proxy].concat();
+    // proxy -> delegate to the EVM forwarder's code (acting as the proxy,
+    // calls the proxy) -> proxy -> delegate to A's code.
+    let out = chain.call(proxy, via_forwarder);
+    assert!(out.success);
+    assert_eq!(
+        u32::from_le_bytes(out.output[208..212].try_into().unwrap()),
+        1,
+        "re-entry seen through EVM frames only"
+    );
+}
+
 #[test]
 fn logs_reach_the_receipt() {
     let (mut chain, a, _) = setup();

@@ -58,12 +58,27 @@ struct StylusFrame {
     refund: i64,
 }
 
+/// The address a frame of the frame stack acts as, EVM and Stylus alike.
+#[derive(Clone, Copy, Debug)]
+struct ActingFrame {
+    address: Address,
+    /// Whether the frame is the address's own code running (a call, static
+    /// call or create), as opposed to borrowed code acting as it (a delegate
+    /// call or call code). Nitro counts only the former for reentrancy
+    /// (`TxProcessor.PushContract`, arbos/tx_processor.go).
+    own_code: bool,
+}
+
 /// The EVM with Stylus support.
 pub struct ArbEvm {
     inner: Inner,
     runtime: Arc<StylusRuntime>,
     pages: PageCounter,
     frames: Vec<StylusFrame>,
+    /// Every open frame by depth: index `d` is the frame at depth `d` while
+    /// it runs (entries past the running frame's depth are finished frames
+    /// about to be overwritten).
+    acting: Vec<ActingFrame>,
 }
 
 impl ArbEvm {
@@ -85,6 +100,7 @@ impl ArbEvm {
             runtime,
             pages: PageCounter::default(),
             frames: Vec::new(),
+            acting: Vec::new(),
         }
     }
 
@@ -102,6 +118,19 @@ impl ArbEvm {
     pub fn begin_tx(&mut self) {
         self.pages = PageCounter::default();
         self.frames.clear();
+        self.acting.clear();
+    }
+
+    /// Nitro's `msg_reentrant` for a program acting as `address` at `depth`:
+    /// the address has more than one open frame running its own code, EVM
+    /// and Stylus frames alike. A program reached by delegate call (a proxy's
+    /// implementation, a library) is not re-entrant by that alone.
+    fn is_reentrant(&self, address: Address, depth: usize) -> bool {
+        let open = &self.acting[..(depth + 1).min(self.acting.len())];
+        open.iter()
+            .filter(|frame| frame.own_code && frame.address == address)
+            .count()
+            > 1
     }
 
     fn top(&self) -> &StylusFrame {
@@ -158,7 +187,7 @@ impl ArbEvm {
             return InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas);
         };
 
-        let reentrant = self.frames.iter().any(|f| f.address == address);
+        let reentrant = self.is_reentrant(address, depth);
         let ctx = &self.inner.ctx;
         let data = EvmData {
             block_basefee: U256::from(ctx.block.basefee),
@@ -303,7 +332,34 @@ impl EvmTr for ArbEvm {
         &mut self,
         frame_input: FrameInit,
     ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Ctx>> {
-        self.inner.frame_init(frame_input)
+        let depth = frame_input.depth;
+        let call = match &frame_input.frame_input {
+            FrameInput::Call(inputs) => Some(ActingFrame {
+                address: inputs.target_address,
+                own_code: !matches!(
+                    inputs.scheme,
+                    CallScheme::DelegateCall | CallScheme::CallCode
+                ),
+            }),
+            FrameInput::Create(_) | FrameInput::Empty => None,
+        };
+        let result = self.inner.frame_init(frame_input)?;
+        // Only frames that run code are pushed (precompiles, empty accounts
+        // and failed inits return a result at once), as in Nitro, where
+        // only running code is pushed onto `TxProcessor`'s stacks.
+        if let ItemOrResult::Item(frame) = &result {
+            let acting = match (&frame.data, call) {
+                (FrameData::Create(create), _) => ActingFrame {
+                    address: create.created_address,
+                    own_code: true,
+                },
+                (FrameData::Call(_), Some(call)) => call,
+                (FrameData::Call(_), None) => unreachable!("a call frame comes from call input"),
+            };
+            self.acting.truncate(depth);
+            self.acting.push(acting);
+        }
+        Ok(result)
     }
 
     fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {

@@ -155,6 +155,11 @@ pub fn evm_init_code(runtime: &[u8]) -> Vec<u8> {
 pub const EVM_FORWARDER: &str =
     "6014360380601460003760003560601c6000600083600034855af13d600060003e6028573d6000fd5b3d6000f3";
 
+/// EVM runtime: delegate-calls `calldata[0..20]` with `calldata[20..]`, then
+/// returns or reverts with the callee's return data (a minimal proxy).
+pub const EVM_DELEGATE_FORWARDER: &str =
+    "6014360380601460003760003560601c60006000836000845af43d600060003e6027573d6000fd5b3d6000f3";
+
 /// EVM runtime: stores calldata word 0 in slot 0 and returns it.
 pub const EVM_STORE: &str = "6000358060005560005260206000f3";
 
