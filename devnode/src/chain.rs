@@ -477,7 +477,11 @@ impl Devnode {
         let run = move || {
             let mut ctx: Ctx = Context::new(db, SPEC);
             ctx.cfg.chain_id = chain_id;
+            // Arbitrum has no EIP-7825 cap: only the block gas limit bounds a transaction.
             ctx.cfg.tx_gas_limit_cap = Some(gas_cap);
+            // ArbOS applies the EIP-7623 calldata floor only with its
+            // `increasedCalldata` feature, off by default.
+            ctx.cfg.disable_eip7623 = true;
             ctx.cfg.limit_contract_code_size = Some(crate::stylus::params::MAX_CODE_SIZE);
             if read_only {
                 ctx.cfg.disable_nonce_check = true;

@@ -4,6 +4,7 @@ mod common;
 
 mod activation;
 mod chain;
+mod evm_rules;
 mod pricing;
 mod rpc;
 mod smoke;

@@ -699,5 +699,9 @@ impl EvmApi for ArbEvm {
     }
 }
 
-/// The spec the devnode runs EVM code with.
-pub const SPEC: SpecId = SpecId::PRAGUE;
+/// The spec the devnode runs EVM code with: Arbitrum runs Osaka from ArbOS
+/// 50 (CLZ, P256VERIFY at 0x100, Osaka modexp pricing), without the EIP-7825
+/// transaction gas cap and without the EIP-7623 calldata floor unless the
+/// chain enables ArbOS's `increasedCalldata` feature (off by default); the
+/// chain turns both off in each transaction's configuration.
+pub const SPEC: SpecId = SpecId::OSAKA;
