@@ -187,7 +187,10 @@ fn delegate_and_static_calls() {
         None,
     );
     assert!(tx.receipt.status);
-    assert_eq!(tx.receipt.output[0], 1, "the static callee failed");
+    assert_eq!(
+        tx.receipt.output[0], 2,
+        "the static callee failed (Nitro's failure status)"
+    );
     assert_eq!(chain.storage(b, 3), B256::ZERO);
     // ...but may read.
     let out = chain.call(a, cmd(3, &[a.as_slice(), &cmd(8, &[&word(3)])]));
@@ -203,7 +206,10 @@ fn reverts_in_nested_calls_roll_back_only_the_callee() {
     let call = cmd(1, &[b.as_slice(), &word(0), &middle]);
     let tx = chain.send(Some(a), call, U256::ZERO, None);
     assert!(tx.receipt.status, "A itself succeeds");
-    assert_eq!(tx.receipt.output[0], 1, "B reverted");
+    assert_eq!(
+        tx.receipt.output[0], 2,
+        "B reverted: a failed call is status 2"
+    );
     assert_eq!(
         &tx.receipt.output[1..],
         [&[0u8][..], &word(99)].concat().as_slice(),
@@ -370,7 +376,7 @@ fn logs_reach_the_receipt() {
     );
     // Logs are refused in static calls.
     let out = chain.call(a, cmd(3, &[a.as_slice(), &cmd(6, &[&[0], b"x"])]));
-    assert_eq!(out.output[0], 1);
+    assert_eq!(out.output[0], 2);
 }
 
 #[test]
@@ -432,7 +438,7 @@ fn out_of_ink_consumes_all_gas() {
         Some(2_000_000),
     );
     assert!(tx.receipt.status);
-    assert_eq!(tx.receipt.output[0], 1);
+    assert_eq!(tx.receipt.output[0], 2);
 }
 
 #[test]
@@ -536,7 +542,7 @@ fn deeply_nested_program_calls() {
     // whose callee failed.
     let statuses = &tx.receipt.output;
     assert!(statuses.len() < 1100, "the chain stopped early");
-    assert_eq!(statuses.last(), Some(&1), "the deepest call failed");
+    assert_eq!(statuses.last(), Some(&2), "the deepest call failed (status 2)");
     assert!(statuses[..statuses.len() - 1].iter().all(|s| *s == 0));
 }
 

@@ -385,8 +385,13 @@ fn do_call(c: &mut Ctx, kind: CallKind, args: CallArgs) -> Result<u32, Error> {
     let len = result.output.len() as u32;
     c.data_mut().return_data = result.output;
     write_u32(c, ret_len, len)?;
-    Ok(if result.success { 0 } else { 1 })
+    // Nitro reports every failed call, revert or not, as
+    // `UserOutcomeKind::Failure` = 2 (arbos/programs/api.go).
+    Ok(if result.success { 0 } else { CALL_FAILED })
 }
+
+/// The status byte a call host function returns when the callee failed.
+const CALL_FAILED: u32 = 2;
 
 fn do_create(
     c: &mut Ctx,
