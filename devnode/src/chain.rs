@@ -159,6 +159,12 @@ pub struct Devnode {
     next_timestamp: Option<u64>,
     snapshots: Vec<(u64, Snapshot)>,
     next_snapshot: u64,
+    /// The number of blocks each `revert` kept, in order: what a client
+    /// that had seen later blocks must rewind to.
+    reverts: Vec<u64>,
+    /// Filters installed over JSON-RPC (`eth_newFilter` and friends). They
+    /// are not chain state: snapshots and reverts leave them installed.
+    pub(crate) filters: crate::rpc::filters::Filters,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -271,6 +277,8 @@ impl Devnode {
             next_timestamp: None,
             snapshots: Vec::new(),
             next_snapshot: 1,
+            reverts: Vec::new(),
+            filters: Default::default(),
         })
     }
 
@@ -854,10 +862,18 @@ impl Devnode {
             }
         }
         self.undo.truncate(snapshot.blocks);
+        self.reverts.push(snapshot.blocks as u64);
         self.db = snapshot.db;
         self.time_offset = snapshot.time_offset;
         self.next_timestamp = snapshot.next_timestamp;
         Ok(())
+    }
+
+    /// The number of blocks each revert to a snapshot kept, oldest first: a
+    /// reader that had seen block `n` must re-read from the first of these
+    /// that is not above `n`.
+    pub fn reverts(&self) -> &[u64] {
+        &self.reverts
     }
 
     /// Logs of blocks `from..=to`, optionally filtered by emitter and topics.

@@ -5,6 +5,7 @@ mod common;
 mod activation;
 mod chain;
 mod evm_rules;
+mod filters;
 mod pricing;
 mod rpc;
 mod smoke;

@@ -542,7 +542,11 @@ fn deeply_nested_program_calls() {
     // whose callee failed.
     let statuses = &tx.receipt.output;
     assert!(statuses.len() < 1100, "the chain stopped early");
-    assert_eq!(statuses.last(), Some(&2), "the deepest call failed (status 2)");
+    assert_eq!(
+        statuses.last(),
+        Some(&2),
+        "the deepest call failed (status 2)"
+    );
     assert!(statuses[..statuses.len() - 1].iter().all(|s| *s == 0));
 }
 

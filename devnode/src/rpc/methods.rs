@@ -1,6 +1,7 @@
 //! JSON-RPC method dispatch.
 
 use super::convert;
+use super::filters::{self, Changes, FilterKind};
 use crate::chain::{BlockTag, CallOutcome, Devnode, DevnodeError};
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{hex, Address, Bytes, B256, U256};
@@ -8,6 +9,7 @@ use alloy_rpc_types_eth::state::StateOverride;
 use alloy_rpc_types_eth::{FeeHistory, Filter, FilterBlockOption, TransactionRequest};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use std::time::Instant;
 
 /// JSON-RPC error codes.
 pub mod code {
@@ -163,6 +165,58 @@ fn quantity(value: u64) -> Value {
 
 fn to_json<T: serde::Serialize>(value: T) -> Result<Value, RpcError> {
     serde_json::to_value(value).map_err(|e| RpcError::new(code::INTERNAL_ERROR, e.to_string()))
+}
+
+/// Logs of blocks `from..=to` matching `filter`'s addresses and topics, as
+/// JSON-RPC log objects.
+fn matching_logs(
+    node: &Devnode,
+    filter: &Filter,
+    from: u64,
+    to: u64,
+) -> Vec<alloy_rpc_types_eth::Log> {
+    if from > to {
+        return Vec::new();
+    }
+    let addresses: Vec<Address> = filter.address.iter().copied().collect();
+    let topics: Vec<Vec<B256>> = filter
+        .topics
+        .iter()
+        .map(|t| t.iter().copied().collect())
+        .collect();
+    node.logs(from, to, &addresses, &topics)
+        .into_iter()
+        .map(|(log, tx, index)| {
+            let timestamp = node.block(tx.block_number).map(|b| b.header.timestamp);
+            convert::rpc_log(log, tx, timestamp, index)
+        })
+        .collect()
+}
+
+fn install_filter(node: &mut Devnode, kind: FilterKind) -> Result<Value, RpcError> {
+    let mut filters = std::mem::take(&mut node.filters);
+    let id = filters.install(node, kind, Instant::now());
+    node.filters = filters;
+    let id = id.ok_or_else(|| {
+        RpcError::new(
+            code::SERVER_ERROR,
+            format!(
+                "too many filters installed (at most {})",
+                filters::MAX_FILTERS
+            ),
+        )
+    })?;
+    Ok(quantity(id))
+}
+
+fn filter_id(p: &Params) -> Result<u64, RpcError> {
+    let id: U256 = p.required(0, "filter id")?;
+    Ok(id.saturating_to())
+}
+
+/// geth's answer for an unknown or expired filter.
+fn filter_not_found() -> RpcError {
+    RpcError::new(code::SERVER_ERROR, "filter not found")
 }
 
 /// Handles one method call.
@@ -364,21 +418,56 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
             if from > to {
                 return Err(RpcError::invalid_params("invalid block range"));
             }
-            let addresses: Vec<Address> = filter.address.iter().copied().collect();
-            let topics: Vec<Vec<B256>> = filter
-                .topics
-                .iter()
-                .map(|t| t.iter().copied().collect())
-                .collect();
-            let logs: Vec<_> = node
-                .logs(from, to, &addresses, &topics)
-                .into_iter()
-                .map(|(log, tx, index)| {
-                    let timestamp = node.block(tx.block_number).map(|b| b.header.timestamp);
-                    convert::rpc_log(log, tx, timestamp, index)
-                })
-                .collect();
-            to_json(logs)
+            to_json(matching_logs(node, &filter, from, to))
+        }
+        "eth_newFilter" => {
+            p.at_most(1)?;
+            let filter: Filter = p.required(0, "filter")?;
+            install_filter(node, FilterKind::Logs(Box::new(filter)))
+        }
+        "eth_newBlockFilter" => {
+            p.at_most(0)?;
+            install_filter(node, FilterKind::Blocks)
+        }
+        "eth_newPendingTransactionFilter" => {
+            p.at_most(1)?;
+            install_filter(node, FilterKind::PendingTransactions)
+        }
+        "eth_getFilterChanges" => {
+            p.at_most(1)?;
+            let id = filter_id(&p)?;
+            let mut filters = std::mem::take(&mut node.filters);
+            let changes = filters.changes(node, id, Instant::now());
+            node.filters = filters;
+            match changes.ok_or_else(filter_not_found)? {
+                Changes::Logs { filter, from, to } => {
+                    to_json(matching_logs(node, &filter, from, to))
+                }
+                Changes::Hashes(hashes) => to_json(hashes),
+            }
+        }
+        "eth_getFilterLogs" => {
+            p.at_most(1)?;
+            let id = filter_id(&p)?;
+            let filter = node
+                .filters
+                .criteria(id, Instant::now())
+                .ok_or_else(filter_not_found)?;
+            // As eth_getLogs (and geth), an open end means the latest block.
+            let head = node.block_number();
+            let (from, to) = filters::log_range(node, &filter, (head, head))
+                .ok_or_else(|| RpcError::new(code::SERVER_ERROR, "unknown block"))?;
+            to_json(matching_logs(
+                node,
+                &filter,
+                from,
+                to.min(node.block_number()),
+            ))
+        }
+        "eth_uninstallFilter" => {
+            p.at_most(1)?;
+            let id = filter_id(&p)?;
+            Ok(json!(node.filters.uninstall(id)))
         }
         "evm_increaseTime" => {
             let seconds: U256 = p.required(0, "seconds")?;

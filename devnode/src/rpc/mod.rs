@@ -1,6 +1,7 @@
 //! JSON-RPC over HTTP.
 
 pub mod convert;
+pub mod filters;
 pub mod methods;
 
 use crate::chain::Devnode;
