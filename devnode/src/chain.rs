@@ -730,7 +730,15 @@ impl Devnode {
                 (n, block.header.timestamp)
             }
         };
-        let block_env = self.block_env(number, timestamp);
+        let mut block_env = self.block_env(number, timestamp);
+        // As geth (internal/ethapi/api.go, doCall): a call that names no gas
+        // price runs with base fee 0, so BASEFEE and `block_basefee` read 0.
+        let priced = [request.gas_price, request.max_fee_per_gas]
+            .iter()
+            .any(|price| price.is_some_and(|price| price > 0));
+        if !priced {
+            block_env.basefee = 0;
+        }
         let from = request.from.unwrap_or_default();
         let nonce = match request.nonce {
             Some(nonce) => nonce,

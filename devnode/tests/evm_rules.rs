@@ -79,3 +79,28 @@ fn p256verify_is_served_at_0x100() {
         "an invalid signature returns nothing"
     );
 }
+
+#[test]
+fn a_call_without_a_gas_price_sees_base_fee_zero() {
+    use alloy_rpc_types_eth::TransactionRequest;
+    use devnode::BlockTag;
+    let mut chain = TestChain::new();
+    // BASEFEE, PUSH1 0, MSTORE, PUSH1 32, PUSH1 0, RETURN
+    let program = chain.deploy_evm("4860005260206000f3");
+    let unpriced = chain.call(program, Vec::new());
+    assert_eq!(U256::from_be_slice(&unpriced.output), U256::ZERO);
+
+    let base_fee = chain.node.base_fee();
+    let request = TransactionRequest::default()
+        .from(chain.from)
+        .to(program)
+        .gas_price(u128::from(base_fee));
+    let priced = chain.node.call(&request, BlockTag::Latest, None).unwrap();
+    assert_eq!(U256::from_be_slice(&priced.output), U256::from(base_fee));
+    // A transaction always sees the block's base fee.
+    let tx = chain.send(Some(program), Vec::new(), U256::ZERO, None);
+    assert_eq!(
+        U256::from_be_slice(&tx.receipt.output),
+        U256::from(base_fee)
+    );
+}

@@ -33,8 +33,13 @@ fn environment_hostios_report_the_call_context() {
     );
     assert_eq!(
         U256::from_be_slice(&env[112..144]),
+        U256::ZERO,
+        "basefee of a call without a gas price (geth's doCall)"
+    );
+    assert_eq!(
+        U256::from_be_slice(&tx.receipt.output[112..144]),
         U256::from(chain.node.base_fee()),
-        "basefee"
+        "basefee of a transaction"
     );
     let number = u64::from_le_bytes(env[176..184].try_into().unwrap());
     assert_eq!(
