@@ -431,6 +431,13 @@ impl Devnode {
         }
     }
 
+    /// Writes account fields and storage directly, outside any transaction
+    /// (`anvil_setCode`, `anvil_setNonce`, `anvil_setStorageAt`), with the
+    /// semantics of `eth_call`'s state overrides.
+    pub fn override_state(&mut self, overrides: &StateOverride) -> Result<(), DevnodeError> {
+        apply_overrides(&mut self.db, overrides)
+    }
+
     /// Moves the clock forward by `seconds` (evm_increaseTime); returns the total offset.
     pub fn increase_time(&mut self, seconds: u64) -> i64 {
         self.time_offset = self.time_offset.saturating_add(seconds as i64);

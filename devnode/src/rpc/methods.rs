@@ -5,7 +5,7 @@ use super::filters::{self, Changes, FilterKind};
 use crate::chain::{BlockTag, CallOutcome, Devnode, DevnodeError};
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{hex, Address, Bytes, B256, U256};
-use alloy_rpc_types_eth::state::StateOverride;
+use alloy_rpc_types_eth::state::{AccountOverride, StateOverride};
 use alloy_rpc_types_eth::{FeeHistory, Filter, FilterBlockOption, TransactionRequest};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -217,6 +217,19 @@ fn filter_id(p: &Params) -> Result<u64, RpcError> {
 /// geth's answer for an unknown or expired filter.
 fn filter_not_found() -> RpcError {
     RpcError::new(code::SERVER_ERROR, "filter not found")
+}
+
+/// Most blocks `anvil_mine` mines in one request.
+const MAX_MINED_AT_ONCE: u64 = 100_000;
+
+fn override_account(
+    node: &mut Devnode,
+    address: Address,
+    account: AccountOverride,
+) -> Result<Value, RpcError> {
+    let overrides: StateOverride = std::iter::once((address, account)).collect();
+    node.override_state(&overrides)?;
+    Ok(Value::Null)
 }
 
 /// Handles one method call.
@@ -490,6 +503,68 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
         "evm_revert" => {
             let id: U256 = p.required(0, "snapshot id")?;
             Ok(json!(node.revert(id.saturating_to()).is_ok()))
+        }
+        "anvil_setCode" | "hardhat_setCode" => {
+            p.at_most(2)?;
+            let address: Address = p.required(0, "address")?;
+            let code: Bytes = p.required(1, "code")?;
+            override_account(node, address, AccountOverride::default().with_code(code))
+        }
+        "anvil_setNonce" | "hardhat_setNonce" => {
+            p.at_most(2)?;
+            let address: Address = p.required(0, "address")?;
+            let nonce: U256 = p.required(1, "nonce")?;
+            let nonce = u64::try_from(nonce)
+                .map_err(|_| RpcError::invalid_params("nonce does not fit in 64 bits"))?;
+            override_account(node, address, AccountOverride::default().with_nonce(nonce))
+        }
+        "anvil_setStorageAt" | "hardhat_setStorageAt" => {
+            p.at_most(3)?;
+            let address: Address = p.required(0, "address")?;
+            let slot: U256 = p.required(1, "slot")?;
+            let value: B256 = p.required(2, "value")?;
+            let diff = [(B256::from(slot), value)];
+            override_account(
+                node,
+                address,
+                AccountOverride::default().with_state_diff(diff),
+            )?;
+            Ok(json!(true))
+        }
+        "anvil_mine" | "hardhat_mine" => {
+            p.at_most(2)?;
+            let count = p
+                .optional::<U256>(0, "count")?
+                .map_or(1, |c| c.saturating_to::<u64>());
+            let interval = p
+                .optional::<U256>(1, "interval")?
+                .map_or(0, |i| i.saturating_to::<u64>());
+            if count > MAX_MINED_AT_ONCE {
+                return Err(RpcError::invalid_params(format!(
+                    "at most {MAX_MINED_AT_ONCE} blocks at once"
+                )));
+            }
+            for index in 0..count {
+                if index > 0 && interval > 0 {
+                    node.increase_time(interval);
+                }
+                node.mine();
+            }
+            Ok(Value::Null)
+        }
+        "eth_getBlockTransactionCountByHash" => {
+            p.at_most(1)?;
+            let hash: B256 = p.required(0, "block hash")?;
+            Ok(match node.block_by_hash(hash) {
+                Some(block) => quantity(block.transactions.len() as u64),
+                None => Value::Null,
+            })
+        }
+        "eth_coinbase" => Ok(json!(crate::chain::SEQUENCER)),
+        "web3_sha3" => {
+            p.at_most(1)?;
+            let data: Bytes = p.required(0, "data")?;
+            Ok(json!(alloy_primitives::keccak256(&data)))
         }
         "anvil_setBalance" | "hardhat_setBalance" => {
             let address: Address = p.required(0, "address")?;
