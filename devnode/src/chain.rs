@@ -754,12 +754,27 @@ impl Devnode {
                 .map(|a| a.nonce)
                 .unwrap_or_default(),
         };
+        // The request's fields say its type, as a wallet would send it: an
+        // access list or an authorization list costs intrinsic gas, and a
+        // legacy transaction has neither (revm ignores them for type 0).
+        let authorization_list: Vec<_> = request
+            .authorization_list
+            .iter()
+            .flatten()
+            .cloned()
+            .map(revm::context_interface::either::Either::Left)
+            .collect();
+        let tx_type = if !authorization_list.is_empty() {
+            4
+        } else if request.max_fee_per_gas.is_some() {
+            2
+        } else if request.access_list.is_some() {
+            1
+        } else {
+            0
+        };
         let tx = TxEnv {
-            tx_type: if request.max_fee_per_gas.is_some() {
-                2
-            } else {
-                0
-            },
+            tx_type,
             caller: from,
             gas_limit: request
                 .gas
@@ -776,6 +791,7 @@ impl Devnode {
             nonce,
             chain_id: Some(self.config.chain_id),
             access_list: request.access_list.clone().unwrap_or_default(),
+            authorization_list,
             ..Default::default()
         };
         let (_, result) = self.execute(db, block_env, tx, true);
@@ -822,6 +838,15 @@ impl Devnode {
         if !first.success {
             return Ok(Err(first));
         }
+        // Succeeded at the cap, a probe can only be refused for its gas limit
+        // (below the intrinsic gas of an access or authorization list, whose
+        // refunds make the used gas smaller): that counts as too little, as
+        // geth's estimator treats "intrinsic gas too low".
+        let succeeds = |probe: &TransactionRequest| match self.call(probe, tag, overrides) {
+            Ok(outcome) => Ok(outcome.success),
+            Err(DevnodeError::Rejected(_)) => Ok(false),
+            Err(error) => Err(error),
+        };
         let mut low = first.gas_used.saturating_sub(1);
         let mut high = cap;
         // geth's optimistic guess: what was used plus the stipend, with the 1/64
@@ -829,7 +854,7 @@ impl Devnode {
         let optimistic = (first.gas_used + 2_300) * 64 / 63;
         if optimistic < high {
             probe.gas = Some(optimistic);
-            if self.call(&probe, tag, overrides)?.success {
+            if succeeds(&probe)? {
                 high = optimistic;
             } else {
                 low = optimistic;
@@ -839,7 +864,7 @@ impl Devnode {
         while low + 1 < high {
             let mid = low + (high - low) / 2;
             probe.gas = Some(mid);
-            if self.call(&probe, tag, overrides)?.success {
+            if succeeds(&probe)? {
                 high = mid;
             } else {
                 low = mid;

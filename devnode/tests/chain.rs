@@ -397,3 +397,67 @@ fn arbsys_reports_the_chain() {
         assert_eq!((error.requested, error.current), (requested, U256::from(3)));
     }
 }
+
+#[test]
+fn an_estimate_pays_for_the_access_list_of_a_type_1_request() {
+    use alloy_eips::eip2930::{AccessList, AccessListItem};
+    let mut node = node();
+    let to = Address::repeat_byte(0x31);
+    let access_list = AccessList(vec![AccessListItem {
+        address: Address::repeat_byte(0x32),
+        storage_keys: vec![B256::ZERO],
+    }]);
+    // No fee fields and an access list: an EIP-2930 request, as viem sends it.
+    let request = TransactionRequest::default()
+        .from(node.dev_account())
+        .to(to)
+        .access_list(access_list.clone());
+    let estimate = node
+        .estimate_gas(&request, BlockTag::Latest, None)
+        .unwrap()
+        .unwrap();
+    // 21,000 + 2,400 per address + 1,900 per storage key (EIP-2930).
+    assert_eq!(estimate, 21_000 + 2_400 + 1_900);
+
+    let tx = TxEip2930 {
+        chain_id: node.chain_id(),
+        nonce: 0,
+        gas_price: u128::from(node.base_fee()),
+        gas_limit: estimate,
+        to: TxKind::Call(to),
+        value: U256::ZERO,
+        access_list,
+        input: Bytes::new(),
+    };
+    let hash = node.send_raw_transaction(&raw(tx)).unwrap();
+    let mined = node.transaction(hash).unwrap();
+    assert!(mined.receipt.status, "the estimate is enough");
+    assert_eq!(mined.receipt.gas_used, estimate);
+}
+
+#[test]
+fn an_estimate_pays_for_the_authorizations_of_a_type_4_request() {
+    use alloy_eips::eip7702::Authorization;
+    let node = node();
+    let authorization = Authorization {
+        chain_id: U256::from(node.chain_id()),
+        address: Address::repeat_byte(0x41),
+        nonce: 1,
+    };
+    let signature = dev_signer()
+        .sign_hash_sync(&authorization.signature_hash())
+        .unwrap();
+    let mut request = TransactionRequest::default()
+        .from(node.dev_account())
+        .to(Address::repeat_byte(0x42))
+        .max_fee_per_gas(u128::from(node.base_fee()))
+        .max_priority_fee_per_gas(0);
+    request.authorization_list = Some(vec![authorization.into_signed(signature)]);
+    let estimate = node
+        .estimate_gas(&request, BlockTag::Latest, None)
+        .unwrap()
+        .unwrap();
+    // EIP-7702: 25,000 per authorization in the intrinsic gas (a refund of
+    // 12,500 for an authority that exists comes after execution).
+    assert!(estimate >= 21_000 + 25_000, "estimate {estimate}");
+}
