@@ -968,7 +968,9 @@ fn halt_message(reason: &revm::context::result::HaltReason) -> String {
     }
 }
 
-/// The message revm gives for an invalid transaction, in geth's words where they differ.
+/// A refused transaction in geth's words (core/error.go): viem and ethers
+/// classify errors by these strings (nonce too low, insufficient funds,
+/// intrinsic gas too low, fee cap below the base fee).
 fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
     match error {
         EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
@@ -979,6 +981,26 @@ fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String 
         }
         EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
             format!("insufficient funds for gas * price + value: balance {balance}, tx cost {fee}")
+        }
+        EVMError::Transaction(InvalidTransaction::GasPriceLessThanBasefee) => {
+            "max fee per gas less than block base fee".into()
+        }
+        EVMError::Transaction(InvalidTransaction::PriorityFeeGreaterThanMaxFee) => {
+            "max priority fee per gas higher than max fee per gas".into()
+        }
+        EVMError::Transaction(InvalidTransaction::CallGasCostMoreThanGasLimit {
+            initial_gas,
+            gas_limit,
+        }) => format!("intrinsic gas too low: gas {gas_limit}, minimum needed {initial_gas}"),
+        EVMError::Transaction(InvalidTransaction::GasFloorMoreThanGasLimit {
+            gas_floor,
+            gas_limit,
+        }) => format!("intrinsic gas too low: gas {gas_limit}, minimum needed {gas_floor}"),
+        EVMError::Transaction(InvalidTransaction::CallerGasLimitMoreThanBlock) => {
+            "exceeds block gas limit".into()
+        }
+        EVMError::Transaction(InvalidTransaction::RejectCallerWithCode) => {
+            "sender not an eoa".into()
         }
         EVMError::Transaction(error) => error.to_string(),
         other => other.to_string(),

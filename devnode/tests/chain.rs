@@ -461,3 +461,44 @@ fn an_estimate_pays_for_the_authorizations_of_a_type_4_request() {
     // 12,500 for an authority that exists comes after execution).
     assert!(estimate >= 21_000 + 25_000, "estimate {estimate}");
 }
+
+#[test]
+fn refused_transactions_are_worded_as_geth_words_them() {
+    // viem and ethers classify node errors by geth's messages (core/error.go).
+    let mut node = node();
+    let base_fee = u128::from(node.base_fee());
+    let transfer = |nonce, gas_limit, max_fee, priority| TxEip1559 {
+        chain_id: node.chain_id(),
+        nonce,
+        gas_limit,
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: priority,
+        to: TxKind::Call(Address::repeat_byte(0x51)),
+        value: U256::ZERO,
+        access_list: Default::default(),
+        input: Bytes::new(),
+    };
+    let refusal = |node: &mut Devnode, tx: TxEip1559| match node.send_raw_transaction(&raw(tx)) {
+        Err(DevnodeError::Rejected(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let cases = [
+        (transfer(0, 20_000, base_fee, 0), "intrinsic gas too low"),
+        (
+            transfer(0, 21_000, base_fee - 1, 0),
+            "max fee per gas less than block base fee",
+        ),
+        (
+            transfer(0, 21_000, base_fee, base_fee + 1),
+            "max priority fee per gas higher than max fee per gas",
+        ),
+        (transfer(5, 21_000, base_fee, 0), "nonce too high"),
+    ];
+    for (tx, wording) in cases {
+        let message = refusal(&mut node, tx);
+        assert!(
+            message.starts_with(wording),
+            "{message:?} should start with {wording:?}"
+        );
+    }
+}
