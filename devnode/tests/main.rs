@@ -3,6 +3,7 @@
 mod common;
 
 mod activation;
+mod arbsys;
 mod chain;
 mod dev_methods;
 mod evm_rules;

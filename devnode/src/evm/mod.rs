@@ -119,6 +119,7 @@ impl ArbEvm {
         self.pages = PageCounter::default();
         self.frames.clear();
         self.acting.clear();
+        self.inner.precompiles.callers.clear();
     }
 
     /// Nitro's `msg_reentrant` for a program acting as `address` at `depth`:
@@ -333,6 +334,15 @@ impl EvmTr for ArbEvm {
         frame_input: FrameInit,
     ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Ctx>> {
         let depth = frame_input.depth;
+        let caller = match &frame_input.frame_input {
+            FrameInput::Call(inputs) => inputs.caller,
+            FrameInput::Create(inputs) => inputs.caller(),
+            FrameInput::Empty => Address::ZERO,
+        };
+        // Recorded before the frame starts: a precompile runs inside init.
+        let callers = &mut self.inner.precompiles.callers;
+        callers.truncate(depth);
+        callers.push(caller);
         let call = match &frame_input.frame_input {
             FrameInput::Call(inputs) => Some(ActingFrame {
                 address: inputs.target_address,

@@ -44,6 +44,10 @@ sol! {
         function arbChainID() external view returns (uint256);
         function arbOSVersion() external view returns (uint256);
         function isTopLevelCall() external view returns (bool);
+        function wasMyCallersAddressAliased() external view returns (bool);
+        function myCallersAddressWithoutAliasing() external view returns (address);
+        function mapL1SenderContractAddressToL2Alias(address sender, address unused) external pure returns (address);
+        function getStorageGasAvailable() external view returns (uint256);
 
         error InvalidBlockNumber(uint256 requested, uint256 current);
     }
@@ -146,6 +150,10 @@ pub struct ArbPrecompiles {
     addresses: AddressSet,
     runtime: Arc<StylusRuntime>,
     cache_managers: Vec<Address>,
+    /// The caller of each open frame, by frame depth (kept by the EVM's
+    /// frame loop): what ArbSys's `myCallersAddressWithoutAliasing` reads, as
+    /// Nitro reads `TxProcessor.Callers`.
+    pub(crate) callers: Vec<Address>,
 }
 
 impl std::fmt::Debug for ArbPrecompiles {
@@ -164,6 +172,7 @@ impl ArbPrecompiles {
             addresses,
             runtime,
             cache_managers,
+            callers: Vec::new(),
         }
     }
 
@@ -217,7 +226,7 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             )));
         }
         let outcome = match address {
-            ARB_SYS => arb_sys(ctx, &input),
+            ARB_SYS => arb_sys(ctx, &self.callers, &input),
             ARB_WASM => arb_wasm(self, ctx, inputs, &input, &mut meter),
             _ => arb_wasm_cache(self, ctx, inputs, &input, &mut meter),
         };
@@ -267,7 +276,18 @@ fn selector(input: &[u8]) -> Option<[u8; 4]> {
     input.get(..4).map(|s| s.try_into().expect("four bytes"))
 }
 
-fn arb_sys(ctx: &mut Ctx, input: &[u8]) -> Outcome {
+/// The L1-to-L2 address alias offset (Nitro `util/arbmath`, `AddressAlias`).
+const L1_TO_L2_ALIAS_OFFSET: U256 =
+    alloy_primitives::uint!(0x1111000000000000000000000000000000001111_U256);
+
+/// The depth of the frame that called a precompile, counted as geth counts
+/// `evm.Depth()` (the transaction's first frame is 1). revm's journal has
+/// taken the precompile call's own checkpoint by then.
+fn caller_depth(ctx: &mut Ctx) -> usize {
+    ctx.journal_mut().depth().saturating_sub(1)
+}
+
+fn arb_sys(ctx: &mut Ctx, callers: &[Address], input: &[u8]) -> Outcome {
     let Some(selector) = selector(input) else {
         return Outcome::Revert(Vec::new());
     };
@@ -301,9 +321,41 @@ fn arb_sys(ctx: &mut Ctx, input: &[u8]) -> Outcome {
                 .unwrap_or_default();
             Outcome::Return(ArbSys::arbBlockHashCall::abi_encode_returns(&hash))
         }
-        ArbSys::isTopLevelCallCall::SELECTOR => {
-            Outcome::Return(ArbSys::isTopLevelCallCall::abi_encode_returns(&true))
+        // Nitro (precompiles/ArbSys.go): `evm.Depth() <= 2`, so the caller
+        // and the contract it called directly both count as top level.
+        ArbSys::isTopLevelCallCall::SELECTOR => Outcome::Return(
+            ArbSys::isTopLevelCallCall::abi_encode_returns(&(caller_depth(ctx) <= 2)),
+        ),
+        // Only retryables and L1 messages (none on the devnode) are aliased.
+        ArbSys::wasMyCallersAddressAliasedCall::SELECTOR => Outcome::Return(
+            ArbSys::wasMyCallersAddressAliasedCall::abi_encode_returns(&false),
+        ),
+        // The caller of the contract that called ArbSys; zero when a
+        // transaction called ArbSys directly (Nitro: `Callers[depth-2]`).
+        ArbSys::myCallersAddressWithoutAliasingCall::SELECTOR => {
+            let depth = caller_depth(ctx);
+            let address = match depth {
+                0 | 1 => Address::ZERO,
+                _ => callers.get(depth - 2).copied().unwrap_or_default(),
+            };
+            Outcome::Return(
+                ArbSys::myCallersAddressWithoutAliasingCall::abi_encode_returns(&address),
+            )
         }
+        ArbSys::mapL1SenderContractAddressToL2AliasCall::SELECTOR => {
+            let sender = decode!(input, ArbSys::mapL1SenderContractAddressToL2AliasCall).sender;
+            let aliased: U256 = U256::from_be_slice(sender.as_slice())
+                .wrapping_add(L1_TO_L2_ALIAS_OFFSET)
+                & ((U256::from(1) << 160) - U256::from(1));
+            let aliased = Address::from_slice(&aliased.to_be_bytes::<32>()[12..]);
+            Outcome::Return(
+                ArbSys::mapL1SenderContractAddressToL2AliasCall::abi_encode_returns(&aliased),
+            )
+        }
+        // Storage gas is not used by ArbOS (always 0 in Nitro).
+        ArbSys::getStorageGasAvailableCall::SELECTOR => Outcome::Return(
+            ArbSys::getStorageGasAvailableCall::abi_encode_returns(&U256::ZERO),
+        ),
         _ => Outcome::Revert(Vec::new()),
     }
 }
