@@ -7,7 +7,11 @@
 //!
 //! With `--rpc-url` it deploys and wires the protocol on that endpoint
 //! instead, resuming from the manifest, and prints a summary; `--dry-run`
-//! only says what it would do (scripts/README.md).
+//! only says what it would do (scripts/README.md). With `--serve` it keeps
+//! a devnode with the protocol running and serves the wallet app
+//! (`serve.rs`).
+
+mod serve;
 
 use std::{
     fs,
@@ -75,10 +79,19 @@ struct Cli {
         requires = "rpc_url"
     )]
     receipt_timeout: u64,
+
+    /// Keep the devnode running on 127.0.0.1:8547 with the protocol deployed
+    /// and a lifecycle's state, and serve the wallet app (app/) on
+    /// 127.0.0.1:5173, until Ctrl-C.
+    #[arg(long, conflicts_with = "rpc_url")]
+    serve: bool,
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
+    if cli.serve {
+        return serve::run(&repository_root());
+    }
     match &cli.rpc_url {
         None => run_demo(),
         Some(url) => run_on_endpoint(url, &cli),
