@@ -103,7 +103,8 @@ test("deposit ETH: the preview, then balances and supply change on chain", async
   await form.getByLabel("Amount (ETH)").fill("1.5");
   await expect(form.getByTestId("deposit-preview")).toContainText("You receive about");
   const expected = await rpc.readContract({ address: d.vault, abi: vaultAbi, functionName: "previewDeposit", args: [ETH, parseEther("1.5")] });
-  await form.getByRole("button", { name: "Deposit ETH" }).click();
+  // From the keyboard: Enter in the amount field submits the form.
+  await form.getByLabel("Amount (ETH)").press("Enter");
   await expect(form.getByTestId("tx-status")).toHaveAttribute("data-phase", "mined");
   await expect(form.getByLabel("Amount (ETH)")).toHaveValue("");
   expect(await lreth(holder.address)).toBe(sharesBefore + expected);
@@ -221,6 +222,17 @@ test("withdraw: request, wait, finalize, claim, and the ETH arrives", async ({ p
   expect(claimed.args.amount).toBe(payout);
   const gas = receipt.gasUsed * receipt.effectiveGasPrice;
   expect(await rpc.getBalance({ address: holder.address })).toBe(ethBefore + payout - gas);
+
+  // The other claimable requests (the lifecycle's) are claimed together in one transaction.
+  const others = (await requestIds(holder.address)).filter((other) => other !== id);
+  const claimable = [];
+  for (const other of others) if ((await request(other))[5] === 2) claimable.push(other);
+  expect(claimable.length).toBeGreaterThan(1);
+  const nonce = await rpc.getTransactionCount({ address: holder.address });
+  await form.getByRole("button", { name: `Claim all ${claimable.length}` }).click();
+  for (const other of claimable) await expect(form.getByTestId(`request-${other}`)).toHaveAttribute("data-status", "claimed");
+  for (const other of claimable) expect((await request(other))[5]).toBe(3);
+  expect(await rpc.getTransactionCount({ address: holder.address })).toBe(nonce + 1);
   await page.screenshot({ path: `${ARTIFACTS}/withdraw-claimed.png`, fullPage: true });
 });
 

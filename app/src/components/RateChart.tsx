@@ -29,7 +29,16 @@ export function RateChart({ points }: { points: readonly RatePoint[] }) {
           </circle>
         ))}
       </svg>
-      <figcaption>{summary}</figcaption>
+      {points.length > 0 && (
+        <div className="chart-scale" aria-hidden="true">
+          <span>high {formatRate(points.reduce((m, p) => (p.rate > m ? p.rate : m), points[0].rate))} ETH</span>
+          <span>low {formatRate(points.reduce((m, p) => (p.rate < m ? p.rate : m), points[0].rate))} ETH</span>
+        </div>
+      )}
+      <figcaption>
+        {summary} <span className="legend"><span className="dot-reward">●</span> reward <span className="dot-slash">●</span> slash{" "}
+        <span className="dot-revalue">●</span> revaluation <span className="dot-now">●</span> now</span>
+      </figcaption>
     </figure>
   );
 }

@@ -27,9 +27,13 @@ export function formatRate(rate: bigint): string {
   return formatUnitsFixed(rate, 18, 6);
 }
 
-/** A cap or maximum of `2^128 - 1` or more (the contracts' "no limit") means none. */
+/**
+ * A cap or maximum near `2^128` or above means none: the contracts' "no
+ * limit" is a type's maximum, and what is left under it (`maxDeposit` is the
+ * cap less what is held) stays above 2^127.
+ */
 export function isUnlimited(value: bigint): boolean {
-  return value >= 2n ** 128n - 1n;
+  return value >= 2n ** 127n;
 }
 
 /** A duration in seconds in words: `1 d 2 h`, `3 h 5 min`, `45 s`. */
