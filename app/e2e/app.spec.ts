@@ -147,7 +147,7 @@ test("a refusal is explained before sending, and a revert is decoded into a sent
   // The pauser pauses deposits while the form is filled in: the dry run reverts with DepositsPaused.
   await rpc.waitForTransactionReceipt({ hash: await admin.writeContract({ address: d.vault, abi: vaultAbi, functionName: "setDepositsPaused", args: [true] }) });
   await form.getByRole("button", { name: "Deposit ETH" }).click();
-  await expect(form.getByTestId("tx-status")).toHaveText("deposit of 1 ETH failed: Deposits are paused.");
+  await expect(form.getByTestId("tx-status")).toHaveText("Deposit of 1 ETH failed: Deposits are paused.");
   await expect(form.getByTestId("tx-status")).not.toContainText("0x");
   await page.screenshot({ path: `${ARTIFACTS}/refusal.png`, fullPage: true });
   // Once the app has read the paused state it refuses in the form, before anything is sent.

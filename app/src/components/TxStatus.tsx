@@ -1,5 +1,8 @@
 import type { TxState } from "../hooks/useTx";
 
+/** A step's label at the start of a sentence. */
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function stepOf(state: { index: number; count: number }): string {
   return state.count > 1 ? ` (step ${state.index + 1} of ${state.count})` : "";
 }
@@ -25,7 +28,7 @@ export function TxStatus({ state, explorer }: { state: TxState; explorer?: strin
       body = <>Confirm {state.step} in your wallet{stepOf(state)}…</>;
       break;
     case "sent":
-      body = <>{state.step}: sent {link(state.hash)}, waiting to be mined{stepOf(state)}…</>;
+      body = <>{capital(state.step)}: sent {link(state.hash)}, waiting to be mined{stepOf(state)}…</>;
       break;
     case "mined":
       body = <>Done: {state.step} mined {link(state.hash)}.</>;
@@ -34,7 +37,7 @@ export function TxStatus({ state, explorer }: { state: TxState; explorer?: strin
       body = <>{state.message}</>;
       break;
     case "failed":
-      body = <>{state.step} failed: {state.message}</>;
+      body = <>{capital(state.step)} failed: {state.message}</>;
       break;
   }
   return (
