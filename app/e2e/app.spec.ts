@@ -153,6 +153,8 @@ test("a refusal is explained before sending, and a revert is decoded into a sent
   // Once the app has read the paused state it refuses in the form, before anything is sent.
   await expect(form.getByTestId("deposit-refusal")).toHaveText("Deposits are paused.", { timeout: 10_000 });
   await expect(form.getByRole("button", { name: "Deposit ETH" })).toBeDisabled();
+  await expect(page.getByTestId("deposits-state")).toHaveText("paused");
+  expect(await rpc.readContract({ address: d.vault, abi: vaultAbi, functionName: "depositsPaused" })).toBe(true);
   expect(await lreth(holder.address)).toBe(before);
   // Bad input is refused in the form too.
   await form.getByLabel("Amount (ETH)").fill("0.0000000000000000001");

@@ -392,3 +392,66 @@ fn page(site: &Site, path: &str) -> Option<(&'static str, Vec<u8>)> {
     };
     Some((kind, body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(root: PathBuf) -> Site {
+        Site {
+            root,
+            index: "{\"chains\":[412346]}".into(),
+            manifest_name: "412346.json".into(),
+            manifest: "{\"chainId\":412346}".into(),
+        }
+    }
+
+    #[test]
+    fn serves_the_bundle_and_this_devnodes_manifest() {
+        let root = std::env::temp_dir().join(format!("deploy-serve-{}", std::process::id()));
+        fs::create_dir_all(root.join("assets")).unwrap();
+        fs::write(root.join("index.html"), "<html>").unwrap();
+        fs::write(root.join("assets/app.js"), "js").unwrap();
+        // A manifest left in the bundle by an earlier build is not the one served.
+        fs::create_dir_all(root.join("deployments")).unwrap();
+        fs::write(root.join("deployments/412346.json"), "stale").unwrap();
+        let site = site(root.clone());
+
+        assert_eq!(
+            page(&site, "/").unwrap(),
+            ("text/html; charset=utf-8", b"<html>".to_vec())
+        );
+        assert_eq!(
+            page(&site, "/assets/app.js").unwrap(),
+            ("text/javascript", b"js".to_vec())
+        );
+        let (kind, body) = page(&site, "/deployments/412346.json").unwrap();
+        assert_eq!(
+            (kind, body),
+            ("application/json", site.manifest.clone().into_bytes())
+        );
+        let (_, body) = page(&site, "/deployments/index.json").unwrap();
+        assert_eq!(body, site.index.clone().into_bytes());
+        assert!(page(&site, "/missing.js").is_none());
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn serves_nothing_outside_the_bundle() {
+        let root =
+            std::env::temp_dir().join(format!("deploy-serve-outside-{}", std::process::id()));
+        fs::create_dir_all(&root).unwrap();
+        let site = site(root.join("dist"));
+        fs::create_dir_all(&site.root).unwrap();
+        fs::write(root.join("secret.txt"), "no").unwrap();
+        for path in [
+            "/../secret.txt",
+            "/a/../../secret.txt",
+            "//etc/passwd",
+            "/.env",
+        ] {
+            assert!(page(&site, path).is_none(), "{path} was served");
+        }
+        fs::remove_dir_all(root).unwrap();
+    }
+}
