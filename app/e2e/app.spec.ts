@@ -3,7 +3,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { encodeFunctionData, parseEventLogs, parseEther, type Address, type Hex } from "viem";
-import { lrtTokenAbi, mockLstAbi, vaultAbi, withdrawalQueueAbi } from "../src/abi/generated";
+import { assetRegistryAbi, lrtTokenAbi, mockLstAbi, rateSourceAbi, vaultAbi, withdrawalQueueAbi } from "../src/abi/generated";
 import { ETH } from "../src/lib/protocol";
 import { decodeRequestsOf } from "../src/lib/abiCompat";
 import type { Deployment } from "../src/lib/manifest";
@@ -163,6 +163,40 @@ test("a refusal is explained before sending, and a revert is decoded into a sent
   await expect(form.getByTestId("deposit-refusal")).toHaveText("The amount cannot be negative.");
   await form.getByLabel("Amount (ETH)").fill("100000");
   await expect(form.getByTestId("deposit-refusal")).toContainText("That is more than your balance");
+});
+
+test("an LST's cap and a stale rate are explained before sending", async ({ page }) => {
+  // The asset manager caps stETH at 6 while the vault holds 5.
+  await rpc.waitForTransactionReceipt({
+    hash: await admin.writeContract({ address: d.assetRegistry, abi: assetRegistryAbi, functionName: "setDepositCap", args: [lst, parseEther("6")] }),
+  });
+  const room = await rpc.readContract({ address: d.vault, abi: vaultAbi, functionName: "maxDeposit", args: [lst, holder.address] });
+  expect(room).toBe(parseEther("1"));
+  await open(page);
+  await connect(page);
+  const form = deposit(page);
+  await form.getByLabel("Asset").selectOption({ label: "stETH" });
+  await form.getByLabel("Amount (stETH)").fill("2");
+  await expect(form.getByTestId("deposit-refusal")).toHaveText("Above what the vault takes now: at most 1 stETH (cap).");
+  await expect(form.getByRole("button", { name: /deposit stETH/i })).toBeDisabled();
+
+  // Two days later the stETH rate is older than the registry accepts.
+  await passTime(2 * DAY);
+  const [config, block] = await Promise.all([
+    rpc.readContract({ address: d.assetRegistry, abi: assetRegistryAbi, functionName: "assetConfig", args: [lst] }),
+    rpc.getBlock(),
+  ]);
+  const [, updatedAt] = await rpc.readContract({ address: config[2], abi: rateSourceAbi, functionName: "latestRate" });
+  expect(block.timestamp).toBeGreaterThan(updatedAt + config[4]);
+  await page.reload();
+  await connect(page);
+  await form.getByLabel("Asset").selectOption({ label: "stETH" });
+  await form.getByLabel("Amount (stETH)").fill("0.5");
+  await expect(form.getByTestId("deposit-refusal")).toHaveText(/^The rate of stETH is stale \(older than 1 d\)/);
+  // ETH deposits are not held up by it.
+  await form.getByLabel("Asset").selectOption({ label: "ETH" });
+  await form.getByLabel("Amount (ETH)").fill("0.5");
+  await expect(form.getByTestId("deposit-preview")).toBeVisible();
 });
 
 test("rejecting in the wallet sends nothing and keeps the form's input", async ({ page }) => {
