@@ -1,3 +1,4 @@
+import { explorerOf } from "../lib/chains";
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
@@ -172,7 +173,7 @@ export function DepositForm({ deployment, overview, holdings, account, errorCont
           {needsApproval ? `Approve and deposit ${asset.symbol}` : `Deposit ${asset.symbol}`}
         </button>
       </form>
-      <TxStatus state={tx.state} />
+      <TxStatus state={tx.state} explorer={explorerOf(deployment.chainId)} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { explorerOf } from "../lib/chains";
 import { useState } from "react";
 import type { Address } from "viem";
 import { withdrawalQueueAbi } from "../abi/generated";
@@ -138,7 +139,7 @@ export function RequestList({ deployment, overview, account, errorContext, onMin
           <FinalizeButton key={a.address} deployment={deployment} asset={a} now={overview.now} alsoDue={dueAssets.includes(a.address)} busy={tx.busy} onFinalize={finalize} />
         ))}
       </div>
-      <TxStatus state={tx.state} />
+      <TxStatus state={tx.state} explorer={explorerOf(deployment.chainId)} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { explorerOf } from "../lib/chains";
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
@@ -111,7 +112,7 @@ export function WithdrawPanel({ deployment, overview, holdings, account, errorCo
           Request withdrawal
         </button>
       </form>
-      <TxStatus state={tx.state} />
+      <TxStatus state={tx.state} explorer={explorerOf(deployment.chainId)} />
       <RequestList deployment={deployment} overview={overview} account={account} errorContext={errorContext} onMined={onMined} />
     </section>
   );

@@ -17,3 +17,9 @@ export const knownChains = [devnode, arbitrumSepolia, arbitrum] as const satisfi
 export function chainName(id: number): string {
   return knownChains.find((c) => c.id === id)?.name ?? `chain ${id}`;
 }
+
+/** The block explorer of a known chain, for links to transactions (none for the devnode). */
+export function explorerOf(id: number): string | undefined {
+  const chain: Chain | undefined = knownChains.find((c) => c.id === id);
+  return chain?.blockExplorers?.default.url;
+}
