@@ -7,7 +7,11 @@
 //!
 //! With `--rpc-url` it deploys and wires the protocol on that endpoint
 //! instead, resuming from the manifest, and prints a summary; `--dry-run`
-//! only says what it would do (scripts/README.md).
+//! only says what it would do (scripts/README.md). With `--serve` it keeps
+//! a devnode with the protocol running and serves the wallet app
+//! (`serve.rs`).
+
+mod serve;
 
 use std::{
     fs,
@@ -81,6 +85,12 @@ struct Cli {
         requires = "rpc_url"
     )]
     receipt_timeout: u64,
+
+    /// Keep the devnode running on 127.0.0.1:8547 with the protocol deployed
+    /// and a lifecycle's state, and serve the wallet app (app/) on
+    /// 127.0.0.1:5173, until Ctrl-C.
+    #[arg(long, conflicts_with = "rpc_url")]
+    serve: bool,
 }
 
 fn main() -> ExitCode {
@@ -88,9 +98,13 @@ fn main() -> ExitCode {
     if cli.backtrace {
         error_report::capture_backtraces();
     }
-    let outcome = match &cli.rpc_url {
-        None => run_demo(),
-        Some(url) => run_on_endpoint(url, &cli),
+    let outcome = if cli.serve {
+        serve::run(&repository_root())
+    } else {
+        match &cli.rpc_url {
+            None => run_demo(),
+            Some(url) => run_on_endpoint(url, &cli),
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
