@@ -9,7 +9,7 @@
 
 use alloy_primitives::{keccak256, uint, B256};
 use alloy_sol_types::SolError;
-use lrt_common::access::AccessControlUnauthorizedAccount;
+use lrt_common::{access::AccessControlUnauthorizedAccount, rate_limit::full_budget};
 use lrt_rate_source::RateSource;
 use motsu::prelude::*;
 use proptest::prelude::*;
@@ -665,6 +665,12 @@ fn admin_replaces_rate_source_without_the_bound(
     list(&registry, &source, manager, asset);
     // Twice the old rate: far beyond the 1% a refresh may move.
     let jumped = RATE * U256::from(2);
+    // The admin marks the asset first (closing the vault), as a repricing
+    // beyond the budget requires.
+    assert_eq!(
+        registry.sender(admin).report_unusable_rate(asset).motsu_unwrap(),
+        U256::from(1)
+    );
     new_source
         .sender(admin)
         .constructor(admin, jumped)
@@ -682,6 +688,12 @@ fn admin_replaces_rate_source_without_the_bound(
         rate_source: new_source.address(),
         rate: jumped,
     });
+    registry.assert_emitted(&RateRestored {
+        asset,
+        rate: jumped,
+        unusable_assets: U256::ZERO,
+    });
+    assert_eq!(registry.sender(admin).unusable_assets(), U256::ZERO);
     assert_eq!(
         registry.sender(admin).asset_config(asset),
         (
@@ -823,20 +835,26 @@ fn refresh_rate_accepts_a_fresh_rate_at_the_bound(
     });
     assert_eq!(registry.sender(keeper).asset_config(asset).6, up);
 
-    // Downwards too, measured from the newly accepted rate.
-    let down = moved(up, -100);
-    assert_eq!((up - down) * BPS, up * BOUND_BPS, "exactly at the bound");
-    source.sender(admin).set_rate(down).motsu_unwrap();
+    // The move spent the whole day's budget: a second move in the same
+    // block is refused, however small and whichever way (the bound holds
+    // per unit of time, not per update).
     assert_eq!(
-        registry.sender(keeper).refresh_rate(asset).motsu_unwrap().0,
-        down
+        registry.sender(keeper).rate_status(asset),
+        (false, U256::ZERO, full_budget(BOUND_BPS))
     );
-    registry.assert_emitted(&RateUpdated {
-        asset,
-        previous: up,
-        rate: down,
-        updated_at: U256::from(NOW),
-    });
+    let down = moved(up, -1);
+    source.sender(admin).set_rate(down).motsu_unwrap();
+    let err = rejected(registry.sender(keeper).refresh_rate(asset));
+    assert_error(
+        err,
+        RateOutOfBounds {
+            asset,
+            accepted: up,
+            reported: down,
+            max_change_bps: BOUND_BPS,
+        },
+    );
+    assert_eq!(registry.sender(keeper).asset_config(asset).6, up);
 }
 
 #[motsu::test]

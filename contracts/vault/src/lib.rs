@@ -27,7 +27,10 @@ use lrt_common::{
         WAD,
     },
     external::{call, first_word, static_call, word, ExternalRevert},
-    interfaces::{currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall},
+    interfaces::{
+        currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall,
+        unusableAssetsCall,
+    },
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
@@ -115,6 +118,10 @@ lrt_common::sol_declarations! {
     /// Less of the asset is reserved than the queue asks to pay.
     #[derive(Debug)]
     error InsufficientReserve(address asset, uint256 reserved, uint256 amount);
+    /// `unusable_assets` listed assets have a rate the registry refused: no
+    /// share is priced until they are usable again (docs/pricing.md).
+    #[derive(Debug)]
+    error RatesUnusable(uint256 unusable_assets);
 
     /// `sender` deposited `amount` of `asset` (what arrived), worth `value`
     /// ETH, and `receiver` got `shares`.
@@ -163,6 +170,10 @@ lrt_common::sol_declarations! {
     /// `amount` of delegated `asset` was slashed, worth `value_lost` ETH.
     #[derive(Debug)]
     event StakeSlashed(address indexed asset, uint256 amount, uint256 value_lost);
+    /// The registry reports `unusable_assets` assets with an unusable rate;
+    /// while it is not zero nothing prices shares.
+    #[derive(Debug)]
+    event UnusableRatesSet(uint256 unusable_assets);
 }
 
 lrt_common::errors! {
@@ -218,6 +229,8 @@ lrt_common::errors! {
         InsufficientReserve(InsufficientReserve { asset, reserved, amount }),
         /// See [`EthTransferFailed`].
         EthTransferFailed(EthTransferFailed { to, amount }),
+        /// See [`RatesUnusable`].
+        RatesUnusable(RatesUnusable { unusable_assets }),
     }
     nested {
         /// An access-control failure.
@@ -316,6 +329,7 @@ lrt_common::roles_contract_abi! {
     function deposit(uint256 assets, address receiver) external payable returns (uint256 shares);
     function depositAsset(address asset, uint256 amount, address receiver, uint256 minShares) external returns (uint256 shares);
     function syncAssetRate(address asset) external returns (uint256 rate);
+    function onRateUpdate(address asset, uint256 rate, uint256 unusableAssets) external;
     function delegate(address operator, address asset, uint256 amount) external returns (uint256 received);
     function onStakeSlashed(address asset, uint256 amount) external returns (uint256 valueLost);
     function totalAssets() external view returns (uint256 assets);
@@ -346,6 +360,9 @@ pub struct Vault {
     withdrawals_paused: StorageBool,
     /// The lrETH token.
     token: StorageAddress,
+    /// How many listed assets the registry reports with an unusable rate
+    /// (in the deposit's first slot, so the check costs no extra read).
+    unusable_rates: StorageU64,
     /// Σ of every book's value: total assets.
     total_value: StorageU128,
     /// Largest total assets deposits may bring the vault to (at most
@@ -489,17 +506,53 @@ impl Vault {
     }
 
     /// Revalues the vault's holdings of `asset` at the registry's freshly
-    /// checked rate. Anyone may call it, so that the rate of lrETH follows
-    /// the rates of the assets behind it between deposits.
+    /// checked rate and takes the registry's count of unusable assets (an
+    /// accepted rate may lift a mark). Anyone may call it, so that the rate
+    /// of lrETH follows the rates of the assets behind it between deposits.
     ///
     /// # Errors
     /// The registry's `UnknownAsset`, `StaleRate`, `RateOutOfBounds`,
     /// `InvalidRate`; [`Error::MathOverflow`].
     ///
     /// # Events
-    /// `AssetRevalued` when the rate moved.
+    /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
+    /// count changed.
     pub fn sync_asset_rate(&mut self, asset: Address) -> Result<U256, Error> {
-        Ok(self.refresh_book(asset)?.0)
+        let rate = self.refresh_book(asset)?.0;
+        let calldata = encode_words(unusableAssetsCall::SELECTOR, &[]);
+        let count = first_word(&static_call(self.registry.get(), &calldata)?);
+        self.set_unusable_rates(count);
+        Ok(rate)
+    }
+
+    /// The registry passes `asset`'s newly accepted `rate` (an admin
+    /// repricing, or a refresh someone else called) or a new count of
+    /// unusable assets: the books follow in the same transaction, so no one
+    /// can trade between the registry's decision and the books. Registry
+    /// only.
+    ///
+    /// # Errors
+    /// [`Error::NotAuthorizedContract`], [`Error::UnsupportedAsset`] (ETH),
+    /// [`Error::MathOverflow`].
+    ///
+    /// # Events
+    /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
+    /// count changed.
+    pub fn on_rate_update(
+        &mut self,
+        asset: Address,
+        rate: U256,
+        unusable_assets: U256,
+    ) -> Result<(), Error> {
+        self.only(self.registry.get())?;
+        if asset == ETH {
+            return Err(UnsupportedAsset { asset }.into());
+        }
+        let mut book = self.book(asset);
+        book.rate = rate;
+        self.store_book(asset, &book)?;
+        self.set_unusable_rates(unusable_assets);
+        Ok(())
     }
 
     // ----- Delegation -----
@@ -941,6 +994,7 @@ impl Vault {
     /// The registry's rate errors, [`Error::AssetDisabled`],
     /// [`Error::NoBackingAssets`], [`Error::MathOverflow`].
     pub fn preview_deposit(&self, asset: Address, amount: U256) -> Result<U256, Error> {
+        self.check_rates_usable()?;
         let supply = self.supply()?;
         let (value, total) = if asset == ETH {
             (amount, self.total_assets())
@@ -963,7 +1017,7 @@ impl Vault {
     /// what the global cap and the asset's cap leave room for.
     pub fn max_deposit(&self, asset: Address, receiver: Address) -> U256 {
         let _ = receiver; // No per-receiver limits.
-        if self.deposits_paused.get() {
+        if self.deposits_paused.get() || self.unusable_rates.get() != U64::ZERO {
             return U256::ZERO;
         }
         let room = from_u128(self.total_cap.get()).saturating_sub(self.total_assets());
@@ -1046,9 +1100,11 @@ impl Vault {
         self.deposits_paused.get()
     }
 
-    /// Whether withdrawals are paused.
+    /// Whether withdrawals (requests and finalization) are closed: paused,
+    /// or an asset's rate is unusable, which closes them as it closes
+    /// deposits (the queue reads this flag before it prices shares).
     pub fn withdrawals_paused(&self) -> bool {
-        self.withdrawals_paused.get()
+        self.withdrawals_paused.get() || self.unusable_rates.get() != U64::ZERO
     }
 }
 
@@ -1064,6 +1120,7 @@ impl Vault {
         if self.deposits_paused.get() {
             return Err(DepositsPaused {}.into());
         }
+        self.check_rates_usable()?;
         if value.is_zero() {
             return Err(ZeroAmount {}.into());
         }
@@ -1219,6 +1276,26 @@ impl Vault {
         let calldata = encode_words(mintCall::SELECTOR, &[to.word(), shares.word()]);
         call(self.token.get(), U256::ZERO, &calldata)?;
         Ok(())
+    }
+
+    /// Fails while any asset's rate is unusable.
+    fn check_rates_usable(&self) -> Result<(), Error> {
+        let count = self.unusable_rates.get();
+        if count != U64::ZERO {
+            return Err(RatesUnusable {
+                unusable_assets: U256::from(count),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn set_unusable_rates(&mut self, count: U256) {
+        let count = U64::saturating_from(count);
+        if self.unusable_rates.get() != count {
+            self.unusable_rates.set(count);
+            lrt_common::emit!(self.vm(), UnusableRatesSet { ; unusable_assets: U256::from(count) });
+        }
     }
 
     fn check_pause_role(&self, pausing: bool) -> Result<(), Error> {
