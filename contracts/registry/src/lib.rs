@@ -23,15 +23,15 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64};
+use alloy_sol_types::SolCall;
 use lrt_common::{
-    access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     abi::{encode_words, Word},
+    access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ASSET_MANAGER_ROLE, BPS, ETH},
     external::{call, ExternalRevert},
     interfaces::{onRateUpdateCall, IRateSource},
     rate_limit::{available, full_budget, relative_move},
 };
-use alloy_sol_types::SolCall;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},

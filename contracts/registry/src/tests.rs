@@ -668,7 +668,10 @@ fn admin_replaces_rate_source_without_the_bound(
     // The admin marks the asset first (closing the vault), as a repricing
     // beyond the budget requires.
     assert_eq!(
-        registry.sender(admin).report_unusable_rate(asset).motsu_unwrap(),
+        registry
+            .sender(admin)
+            .report_unusable_rate(asset)
+            .motsu_unwrap(),
         U256::from(1)
     );
     new_source

@@ -431,7 +431,8 @@ impl Vault {
     /// [`Error::DepositsPaused`], [`Error::ValueMismatch`],
     /// [`Error::ZeroAmount`], [`Error::InvalidAddress`],
     /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
-    /// [`Error::NoBackingAssets`], [`Error::ZeroShares`].
+    /// [`Error::NoBackingAssets`], [`Error::ZeroShares`],
+    /// [`Error::RatesUnusable`].
     ///
     /// # Events
     /// `Deposit`, and the token's `Transfer`.
@@ -460,8 +461,9 @@ impl Vault {
     /// [`Error::AssetDisabled`], [`Error::AssetCapExceeded`],
     /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
     /// [`Error::SlippageExceeded`], [`Error::NoBackingAssets`],
-    /// [`Error::ZeroShares`], [`Error::TransferFailed`]; the registry's
-    /// `UnknownAsset`, `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
+    /// [`Error::ZeroShares`], [`Error::TransferFailed`],
+    /// [`Error::RatesUnusable`]; the registry's `UnknownAsset`,
+    /// `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
     ///
     /// # Events
     /// `Deposit`, `AssetRevalued` when the asset's rate moved, and the
@@ -479,6 +481,9 @@ impl Vault {
         if self.deposits_paused.get() {
             return Err(DepositsPaused {}.into());
         }
+        // Before the registry's own refusal of the asset's reading, so the
+        // closed vault answers with one error whatever the asset.
+        self.check_rates_usable()?;
         if amount.is_zero() {
             return Err(ZeroAmount {}.into());
         }
@@ -782,7 +787,8 @@ impl Vault {
     /// # Errors
     /// [`Error::Access`], [`Error::ZeroAmount`],
     /// [`Error::NoSharesOutstanding`], [`Error::ReportTooSoon`],
-    /// [`Error::RewardAboveBound`], [`Error::MathOverflow`].
+    /// [`Error::RewardAboveBound`], [`Error::MathOverflow`],
+    /// [`Error::RatesUnusable`].
     ///
     /// # Events
     /// `RewardsDistributed`, and the token's `Transfer` for the fee.
@@ -790,6 +796,9 @@ impl Vault {
     pub fn distribute_rewards(&mut self) -> Result<(), Error> {
         self.roles
             .check(REWARDS_REPORTER_ROLE, self.vm().msg_sender())?;
+        // The fee is minted as shares: not at a price an unusable rate
+        // shows to be wrong.
+        self.check_rates_usable()?;
         let rewards = self.vm().msg_value();
         if rewards.is_zero() {
             return Err(ZeroAmount {}.into());
