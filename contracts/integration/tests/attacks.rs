@@ -797,6 +797,11 @@ fn privileged(p: &Protocol) -> Vec<(&'static str, Needs, Attempt<'_>)> {
             }),
         ),
         (
+            "registry.setVault",
+            Needs::Admin,
+            Box::new(move |s| failed(p.registry.sender(s).set_vault(s).motsu_res())),
+        ),
+        (
             "registry.setRateSource",
             Needs::Admin,
             Box::new(move |s| failed(p.registry.sender(s).set_rate_source(lst, s).motsu_res())),

@@ -632,7 +632,7 @@ impl World {
                             assert!(matches!(err, vault::Error::DepositsPaused(_)), "{err:?}");
                         } else if closed {
                             assert!(matches!(err, vault::Error::RatesUnusable(_)), "{err:?}");
-                        } else if g.lst_disabled {
+                        } else if g.lst_disabled && !refused {
                             assert!(matches!(err, vault::Error::AssetDisabled(_)), "{err:?}");
                         }
                         drop(g);

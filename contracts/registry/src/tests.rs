@@ -1085,6 +1085,11 @@ fn stranger_fails_every_privileged_function_and_changes_nothing(
             .set_rate_source(asset, source.address()),
     );
     assert_unauthorized(err, stranger, ADMIN_ROLE);
+    let err = rejected(registry.sender(stranger).set_vault(stranger));
+    assert_unauthorized(err, stranger, ADMIN_ROLE);
+    // A stranger's report of a usable rate is refused (the admin's is not).
+    let err = rejected(registry.sender(stranger).report_unusable_rate(asset));
+    assert_error(err, RateUsable { asset, rate: RATE });
 
     let role_errors = [
         registry
@@ -1113,6 +1118,116 @@ fn stranger_fails_every_privileged_function_and_changes_nothing(
 fn asset_manager_role_constant_is_the_hash_of_its_name() {
     // Deploy scripts and integrators derive the role the same way.
     assert_eq!(ASSET_MANAGER_ROLE, keccak256("ASSET_MANAGER_ROLE"));
+}
+
+#[motsu::test]
+fn a_refused_reading_is_reported_once_and_lifted_by_an_accepted_one(
+    registry: Contract<AssetRegistry>,
+    source: Contract<RateSource>,
+    admin: Address,
+    manager: Address,
+    keeper: Address,
+    asset: Address,
+) {
+    setup(&registry, &source, admin, manager);
+    list(&registry, &source, manager, asset);
+    // No vault set yet: nothing holds the asset, nothing is called back.
+    let beyond = moved(RATE, 101);
+    source.sender(admin).set_rate(beyond).motsu_unwrap();
+    assert_eq!(
+        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        U256::from(1)
+    );
+    registry.assert_emitted(&RateUnusable {
+        asset,
+        accepted: RATE,
+        reported: beyond,
+        unusable_assets: U256::from(1),
+    });
+    let before = snapshot(&registry, asset);
+    assert_eq!(
+        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        U256::from(1)
+    );
+    assert_eq!(snapshot(&registry, asset), before, "a second report changes nothing");
+    assert_eq!(
+        registry.sender(keeper).rate_status(asset),
+        (true, full_budget(BOUND_BPS), full_budget(BOUND_BPS))
+    );
+    // A reading back within the budget is accepted and lifts the mark.
+    let back = moved(RATE, 50);
+    source.sender(admin).set_rate(back).motsu_unwrap();
+    registry.sender(keeper).refresh_rate(asset).motsu_unwrap();
+    registry.assert_emitted(&RateRestored {
+        asset,
+        rate: back,
+        unusable_assets: U256::ZERO,
+    });
+    assert_eq!(registry.sender(keeper).unusable_assets(), U256::ZERO);
+    assert!(!registry.sender(keeper).rate_status(asset).0);
+    let err = rejected(registry.sender(keeper).report_unusable_rate(asset));
+    assert_error(err, RateUsable { asset, rate: back });
+    let err = rejected(registry.sender(keeper).report_unusable_rate(keeper));
+    assert_error(err, UnknownAsset { asset: keeper });
+}
+
+#[motsu::test]
+fn a_repricing_beyond_the_budget_needs_a_report_first(
+    registry: Contract<AssetRegistry>,
+    source: Contract<RateSource>,
+    admin: Address,
+    manager: Address,
+    vault: Address,
+    asset: Address,
+) {
+    setup(&registry, &source, admin, manager);
+    list(&registry, &source, manager, asset);
+    let beyond = moved(RATE, 200);
+    source.sender(admin).set_rate(beyond).motsu_unwrap();
+    let before = snapshot(&registry, asset);
+    let err = rejected(
+        registry
+            .sender(admin)
+            .set_rate_source(asset, source.address()),
+    );
+    assert_error(
+        err,
+        RepricingNeedsReport {
+            asset,
+            accepted: RATE,
+            reported: beyond,
+        },
+    );
+    assert_eq!(snapshot(&registry, asset), before);
+    // Within the budget the admin's repricing spends it like a refresh.
+    let within = moved(RATE, 60);
+    source.sender(admin).set_rate(within).motsu_unwrap();
+    registry
+        .sender(admin)
+        .set_rate_source(asset, source.address())
+        .motsu_unwrap();
+    assert_eq!(
+        registry.sender(admin).rate_status(asset).1,
+        full_budget(BOUND_BPS) - rate_limit_move(RATE, within)
+    );
+
+    // The vault is set once, by the admin, and never to zero.
+    let err = rejected(registry.sender(admin).set_vault(Address::ZERO));
+    assert_error(
+        err,
+        InvalidAddress {
+            account: Address::ZERO,
+        },
+    );
+    registry.sender(admin).set_vault(vault).motsu_unwrap();
+    registry.assert_emitted(&VaultSet { vault });
+    let err = rejected(registry.sender(admin).set_vault(admin));
+    assert_error(err, VaultAlreadySet { vault });
+    assert_eq!(registry.sender(admin).vault(), vault);
+}
+
+fn rate_limit_move(accepted: U256, reported: U256) -> U256 {
+    lrt_common::rate_limit::relative_move(accepted, reported)
 }
 
 /// (accepted rate, reported rate, bound in bps): the reported rate is

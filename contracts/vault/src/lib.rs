@@ -11,6 +11,12 @@
 //! its entry points change nothing. Each asset's value is kept as a running
 //! aggregate, so pricing a deposit touches a fixed number of slots whatever
 //! the number of assets.
+//!
+//! While the registry reports any listed asset's rate unusable, nothing
+//! that prices shares proceeds: deposits and reward reports fail with
+//! `RatesUnusable`, and `withdrawalsPaused()` reads true so the queue takes
+//! no request and finalizes nothing (docs/pricing.md). Every rate the
+//! registry accepts reaches the books in the same call.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "export-abi")), no_std)]
 extern crate alloc;
