@@ -15,9 +15,12 @@ interface IAssetRegistry {
     error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
     error RateOutOfBounds(address asset, uint256 accepted, uint256 reported, uint256 maxChangeBps);
+    error RateUsable(address asset, uint256 rate);
+    error RepricingNeedsReport(address asset, uint256 accepted, uint256 reported);
     error StaleRate(address asset, uint256 updatedAt, uint256 now, uint64 maxStaleness);
     error TooManyAssets(uint256 max);
     error UnknownAsset(address asset);
+    error VaultAlreadySet(address vault);
 
     event AdminTransferStarted(address indexed current, address indexed pending);
     event AdminTransferred(address indexed previous, address indexed current);
@@ -25,10 +28,13 @@ interface IAssetRegistry {
     event AssetListed(address indexed asset, address indexed rateSource, uint256 depositCap, uint64 maxStaleness, uint256 maxChangeBps, uint256 rate);
     event DepositCapSet(address indexed asset, uint256 depositCap);
     event RateLimitsSet(address indexed asset, uint64 maxStaleness, uint256 maxChangeBps);
+    event RateRestored(address indexed asset, uint256 rate, uint256 unusableAssets);
     event RateSourceSet(address indexed asset, address indexed rateSource, uint256 rate);
+    event RateUnusable(address indexed asset, uint256 accepted, uint256 reported, uint256 unusableAssets);
     event RateUpdated(address indexed asset, uint256 previous, uint256 rate, uint256 updatedAt);
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+    event VaultSet(address indexed vault);
 
     function acceptAdminTransfer() external;
     function addAsset(address asset, address rateSource, uint256 depositCap, uint64 maxStaleness, uint256 maxChangeBps) external;
@@ -40,11 +46,16 @@ interface IAssetRegistry {
     function grantRole(bytes32 role, address account) external;
     function hasRole(bytes32 role, address account) external view returns (bool);
     function pendingAdmin() external view returns (address);
+    function rateStatus(address asset) external view returns (bool unusable, uint256 budget, uint256 fullBudget);
     function refreshRate(address asset) external returns (uint256 rate, uint256 depositCap, bool enabled);
     function renounceRole(bytes32 role, address confirmation) external;
+    function reportUnusableRate(address asset) external returns (uint256 unusableAssets);
     function revokeRole(bytes32 role, address account) external;
     function setAssetEnabled(address asset, bool enabled) external;
     function setDepositCap(address asset, uint256 depositCap) external;
     function setRateLimits(address asset, uint64 maxStaleness, uint256 maxChangeBps) external;
     function setRateSource(address asset, address rateSource) external;
+    function setVault(address vault) external;
+    function unusableAssets() external view returns (uint256 count);
+    function vault() external view returns (address);
 }

@@ -70,7 +70,7 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
             ref other => panic!("{}: {other:?}", program.name),
         }
     }
-    assert_eq!(plan.wiring_steps, 12); // 4 links, 7 grants, the listing
+    assert_eq!(plan.wiring_steps, 13); // 5 links, 7 grants, the listing
     assert_eq!(plan.wiring_in_effect, None, "nothing to ask yet");
     assert_eq!(backend.spending().transactions, 0);
 
@@ -83,7 +83,7 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         Some(&manifest)
     );
     assert_eq!(manifest.protocol["vault"], d.vault);
-    assert_eq!(manifest.wiring.len(), 12);
+    assert_eq!(manifest.wiring.len(), 13);
     assert!(manifest.wiring.iter().all(|step| step.tx.is_some()));
     for program in &d.programs {
         let record = &manifest.programs[&program.name];
@@ -188,7 +188,7 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         assert!(!program.needs_constructor, "{}", program.name);
     }
     // Every wiring step is asked of the chain and found in effect.
-    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (0, Some(12)));
+    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (0, Some(13)));
 
     // Another operator in the configuration: the one step it adds.
     let mut more = config.clone();
@@ -199,10 +199,10 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
         metadata_uri: "ipfs://operator".into(),
     });
     let plan = dry_run::plan(&mut again, artifacts(), &more, Some(&manifest2)).unwrap();
-    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (1, Some(12)));
+    assert_eq!((plan.wiring_steps, plan.wiring_in_effect), (1, Some(13)));
     assert!(plan
         .report()
-        .contains("wiring steps: 1 to send, 12 in effect already"));
+        .contains("wiring steps: 1 to send, 13 in effect already"));
     assert_eq!(again.spending().transactions, 0);
 
     // A program whose deployment an earlier run sent without a receipt, at

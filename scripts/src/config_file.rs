@@ -87,7 +87,7 @@ pub struct LstFile {
     pub deposit_cap: Option<String>,
     /// Oldest a rate may be, seconds.
     pub max_staleness: Option<u64>,
-    /// Most a rate may move per update, basis points.
+    /// Most a rate may move at once and per day, basis points.
     pub max_change_bps: Option<u64>,
 }
 

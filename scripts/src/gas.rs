@@ -60,6 +60,9 @@ pub const OPERATIONS: &[&str] = &[
     "finalize_batch_10",
     "claim",
     "cancel",
+    "sync_asset_rate",
+    "report_unusable_rate",
+    "reprice_asset",
     "deposit_eth_1_operator",
     "deposit_eth_50_operators",
     "deposit_eth_1_asset",
@@ -483,6 +486,48 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
         requestId: U256::from(11),
     };
     s.measure("cancel", who.alice, d.withdrawal_queue, U256::ZERO, &cancel)?;
+
+    // Pricing: a keeper's sync of a move within the budget, a keeper's
+    // report of a refused reading (which closes the vault) and the admin's
+    // repricing (which reopens it), undone before the scaling pairs.
+    let pricing = s.node.snapshot();
+    let source = d.rate_source()?;
+    let accepted = view(s.node, d.vault, &IVault::assetTotalsCall { asset: lst })?.rate;
+    let set_rate = |rate: U256| crate::abi::IRateSource::setRateCall { rate };
+    s.call(
+        who.admin,
+        source,
+        U256::ZERO,
+        &set_rate(accepted * U256::from(101) / U256::from(100)),
+    )?;
+    let sync = IVault::syncAssetRateCall { asset: lst };
+    s.measure("sync_asset_rate", who.carol, d.vault, U256::ZERO, &sync)?;
+    s.call(
+        who.admin,
+        source,
+        U256::ZERO,
+        &set_rate(accepted * U256::from(90) / U256::from(100)),
+    )?;
+    let report = IAssetRegistry::reportUnusableRateCall { asset: lst };
+    s.measure(
+        "report_unusable_rate",
+        who.carol,
+        d.asset_registry,
+        U256::ZERO,
+        &report,
+    )?;
+    let reprice = IAssetRegistry::setRateSourceCall {
+        asset: lst,
+        rateSource: source,
+    };
+    s.measure(
+        "reprice_asset",
+        who.admin,
+        d.asset_registry,
+        U256::ZERO,
+        &reprice,
+    )?;
+    s.node.revert(pricing)?;
 
     // The same deposit with 1 and with 50 operators, from the same state:
     // delegating moves idle ETH to `delegated` and leaves total assets and

@@ -30,7 +30,7 @@ pub struct LstConfig {
     pub deposit_cap: U256,
     /// Oldest a rate may be, in seconds.
     pub max_staleness: u64,
-    /// Most a rate may move per update, in basis points.
+    /// Most a rate may move at once and per day, in basis points.
     pub max_change_bps: U256,
 }
 
@@ -441,6 +441,11 @@ pub fn wiring(config: &Config, programs: &Programs) -> Vec<WiringStep> {
             "tell the operator registry its delegation contract",
             operator_registry,
             &IOperatorRegistry::setDelegationCall { delegation },
+        ),
+        WiringStep::new(
+            "tell the asset registry the vault its rates reach",
+            asset_registry,
+            &IAssetRegistry::setVaultCall { vault },
         ),
     ];
     let grants = [

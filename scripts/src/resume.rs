@@ -331,6 +331,10 @@ pub fn wiring_in_effect(backend: &mut impl Backend, to: Address, data: &[u8]) ->
             let call = IOperatorRegistry::setDelegationCall::abi_decode(data)?;
             read(backend, to, &IOperatorRegistry::delegationCall {})? == call.delegation
         }
+        IAssetRegistry::setVaultCall::SELECTOR => {
+            let call = IAssetRegistry::setVaultCall::abi_decode(data)?;
+            read(backend, to, &IAssetRegistry::vaultCall {})? == call.vault
+        }
         IVault::setFeeCall::SELECTOR => {
             let call = IVault::setFeeCall::abi_decode(data)?;
             read(backend, to, &IVault::feeBpsCall {})? == call.feeBps

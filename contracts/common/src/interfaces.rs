@@ -44,6 +44,12 @@ alloy_sol_types::sol! {
     /// enabled.
     function refreshRate(address asset) external returns (uint256 rate, uint256 deposit_cap, bool enabled);
     function currentRate(address asset) external view returns (uint256 rate, uint256 deposit_cap, bool enabled);
+    /// How many listed assets have a rate the registry marked unusable.
+    function unusableAssets() external view returns (uint256);
+
+    /// The vault, as the registry calls it: `asset`'s accepted rate is now
+    /// `rate`, and `unusable_assets` listed assets have an unusable rate.
+    function onRateUpdate(address asset, uint256 rate, uint256 unusable_assets) external;
 }
 
 /// Operator status: never registered.

@@ -14,6 +14,7 @@ pub mod export;
 pub mod external;
 pub mod interfaces;
 pub mod math;
+pub mod rate_limit;
 pub mod shares;
 pub mod transfer;
 

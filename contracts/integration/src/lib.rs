@@ -125,6 +125,10 @@ impl Protocol {
             .sender(admin)
             .constructor(admin, p.token.address(), p.registry.address(), p.treasury)
             .motsu_unwrap();
+        p.registry
+            .sender(admin)
+            .set_vault(p.vault.address())
+            .motsu_unwrap();
         p.delegation
             .sender(admin)
             .constructor(

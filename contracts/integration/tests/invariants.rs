@@ -12,7 +12,17 @@
 //! motsu's block time is fixed, so time passing is modelled by switching
 //! the delays: with a non-zero withdrawal delay no request is due, with a
 //! zero one every request is; an unbonding entry started under a non-zero
-//! delay is never due.
+//! delay is never due. For the same reason the LST's daily rate budget
+//! never refills within a sequence: moves inside what is left are accepted,
+//! the rest are refused.
+//!
+//! The LST's source moves up to ±15% a step (three times the bound), goes
+//! stale, is reported unusable by a keeper and repriced by the admin; a
+//! refused reading stays on the source, unreported, until one of those
+//! happens. Moves the registry accepts reach the books in the same call,
+//! whether the vault or a stranger refreshes them, so between actions the
+//! books always value the LST at the registry's accepted rate, and while an
+//! asset is marked unusable nothing that prices shares succeeds.
 
 use std::{
     cell::RefCell,
@@ -21,6 +31,7 @@ use std::{
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolError;
+use lrt_asset_registry as registry;
 use lrt_common::{
     access::AccessControlUnauthorizedAccount, constants::ETH, shares::VIRTUAL_OFFSET,
 };
@@ -42,9 +53,9 @@ const FEE_BPS: u64 = 1_000;
 const BPS: u64 = 10_000;
 /// Largest reward one report may bring (the vault's default bound).
 const REWARD_BOUND_BPS: u64 = 100;
-/// How far the harness moves the LST rate in one step: inside the
-/// registry's 5% bound, which the admin changes never lower below 4.5%.
-const MAX_RATE_STEP_BPS: i64 = 400;
+/// How far the harness moves the LST rate in one step: three times the
+/// registry's 5% bound, so that refused readings are common.
+const MAX_RATE_STEP_BPS: i64 = 1_500;
 /// Rounding slack of one action on total assets: each book write rounds
 /// its value down once, and an action writes at most two books.
 const ROUNDING: u64 = 2;
@@ -121,6 +132,12 @@ enum Action {
     },
     RateMove {
         bps: i16,
+        by_stranger: bool,
+    },
+    RateStale,
+    ReportUnusable,
+    AdminReprice {
+        fresh: bool,
     },
     Pause {
         deposits: bool,
@@ -173,7 +190,11 @@ fn action() -> impl Strategy<Value = Action> {
         3 => any::<u8>().prop_map(|pick| Action::Complete { pick }),
         2 => (0..OPERATORS, 1..=100u8).prop_map(|(op, pct)| Action::Slash { op, pct }),
         2 => (1..=150u16).prop_map(|bps| Action::Reward { bps }),
-        3 => (-MAX_RATE_STEP_BPS as i16..=MAX_RATE_STEP_BPS as i16).prop_map(|bps| Action::RateMove { bps }),
+        4 => (-MAX_RATE_STEP_BPS as i16..=MAX_RATE_STEP_BPS as i16, any::<bool>())
+            .prop_map(|(bps, by_stranger)| Action::RateMove { bps, by_stranger }),
+        1 => Just(Action::RateStale),
+        2 => Just(Action::ReportUnusable),
+        2 => any::<bool>().prop_map(|fresh| Action::AdminReprice { fresh }),
         // Pauses and long delays are lifted more often than set, so that
         // sequences spend most of their length with the protocol running.
         2 => (any::<bool>(), proptest::bool::weighted(0.3))
@@ -352,6 +373,39 @@ impl World {
     }
 
     /// A failed call changed nothing.
+    /// Whether the LST's source shows a reading the registry refuses now.
+    fn lst_refused(&self) -> bool {
+        let p = &self.p;
+        p.registry
+            .sender(p.admin)
+            .current_rate(self.lst())
+            .motsu_res()
+            .is_err()
+    }
+
+    /// Whether an asset is marked unusable (the vault is closed).
+    fn closed(&self) -> bool {
+        let p = &self.p;
+        !p.registry.sender(p.admin).unusable_assets().is_zero()
+    }
+
+    /// The registry's accepted rate for the LST.
+    fn accepted(&self) -> U256 {
+        let p = &self.p;
+        p.registry.sender(p.admin).asset_config(self.lst()).6
+    }
+
+    /// Books the change of total assets a revaluation caused.
+    fn book_revaluation(&self, t0: U256) {
+        let total = self.p.total();
+        let mut g = self.ghost.borrow_mut();
+        if total >= t0 {
+            g.value_in += total - t0;
+        } else {
+            g.value_out += t0 - total;
+        }
+    }
+
     fn unchanged(&self, before: &Snapshot, what: &str) {
         assert_eq!(&self.snapshot(), before, "a failed {what} changed state");
     }
@@ -447,6 +501,24 @@ impl World {
             g.slack
         );
 
+        // Pricing integrity: the books value the LST at exactly the
+        // registry's accepted rate (no accepted rate waits for a sync), and
+        // the vault mirrors the registry's count of unusable assets: while
+        // it is not zero, withdrawals read as closed and nothing may be
+        // deposited.
+        // (A book that never held the LST and was never revalued has no
+        // rate yet; it takes the accepted one with its first units.)
+        let (idle, delegated, book_rate, _, _) = p.vault.sender(a).asset_totals(self.lst());
+        if !book_rate.is_zero() || !(idle + delegated).is_zero() {
+            assert_eq!(book_rate, self.accepted(), "the books lag the registry");
+        }
+        let marked = p.registry.sender(a).rate_status(self.lst()).0;
+        assert_eq!(self.closed(), marked, "count of unusable assets");
+        if marked {
+            assert!(p.vault.sender(a).withdrawals_paused());
+            assert_eq!(p.vault.sender(a).max_deposit(ETH, a), U256::ZERO);
+        }
+
         // 5. FIFO: in each line, no request is finalized behind a pending one.
         for asset in [ETH, self.lst()] {
             let mut seen_pending = false;
@@ -481,6 +553,8 @@ impl World {
         let a = p.admin;
         let before = self.snapshot();
         let (t0, s0) = (before.total, before.supply);
+        let closed = self.closed();
+        let refused = self.lst_refused();
         match *action {
             Action::DepositEth { who, amount } => {
                 let who = self.holder(who);
@@ -496,6 +570,7 @@ impl World {
                 match result {
                     Ok(shares) => {
                         assert!(!before.pauses.0, "a deposit passed the pause");
+                        assert!(!closed, "a deposit priced at an unusable rate");
                         assert_eq!(shares, expected_shares, "minted as previewed");
                         assert_eq!(p.total(), t0 + amount);
                         g.eth_in += amount;
@@ -506,6 +581,8 @@ impl World {
                     Err(err) => {
                         if before.pauses.0 {
                             assert!(matches!(err, vault::Error::DepositsPaused(_)), "{err:?}");
+                        } else if closed {
+                            assert!(matches!(err, vault::Error::RatesUnusable(_)), "{err:?}");
                         } else if !g.vault_limited && (!t0.is_zero() || s0.is_zero()) {
                             assert!(
                                 matches!(err, vault::Error::ZeroShares(_))
@@ -541,6 +618,7 @@ impl World {
                 match result {
                     Ok(_) => {
                         assert!(!before.pauses.0 && !g.lst_disabled);
+                        assert!(!closed && !refused, "a deposit priced at an unusable rate");
                         let received = amount - left;
                         g.lst_in += received;
                         let rate = p.vault.sender(a).asset_totals(self.lst()).2;
@@ -552,7 +630,9 @@ impl World {
                     Err(err) => {
                         if before.pauses.0 {
                             assert!(matches!(err, vault::Error::DepositsPaused(_)), "{err:?}");
-                        } else if g.lst_disabled {
+                        } else if closed {
+                            assert!(matches!(err, vault::Error::RatesUnusable(_)), "{err:?}");
+                        } else if g.lst_disabled && !refused {
                             assert!(matches!(err, vault::Error::AssetDisabled(_)), "{err:?}");
                         }
                         drop(g);
@@ -765,7 +845,7 @@ impl World {
                     .motsu_res();
                 match result {
                     Ok(()) => {
-                        assert!(rewards <= bound && !s0.is_zero());
+                        assert!(rewards <= bound && !s0.is_zero() && !closed);
                         let mut g = self.ghost.borrow_mut();
                         g.eth_in += rewards;
                         g.value_in += rewards;
@@ -779,7 +859,9 @@ impl World {
                         self.rate_not_lower(t0, s0, 0);
                     }
                     Err(err) => {
-                        if rewards > bound {
+                        if closed {
+                            assert!(matches!(err, vault::Error::RatesUnusable(_)), "{err:?}");
+                        } else if rewards > bound {
                             assert!(matches!(err, vault::Error::RewardAboveBound(_)), "{err:?}");
                         } else {
                             assert!(s0.is_zero(), "a reward within the bound failed: {err:?}");
@@ -788,33 +870,130 @@ impl World {
                     }
                 }
             }
-            Action::RateMove { bps } => {
-                // The harness syncs every move, so the source's rate is the
-                // accepted one.
-                let accepted = p.source.sender(a).latest_rate().0;
+            Action::RateMove { bps, by_stranger } => {
+                let lst = self.lst();
+                let accepted = self.accepted();
+                let budget = p.registry.sender(a).rate_status(lst).1;
                 let moved =
                     accepted * U256::from((BPS as i64 + i64::from(bps)) as u64) / U256::from(BPS);
                 p.source.sender(a).set_rate(moved).motsu_unwrap();
-                let syncer = self.holder(0);
-                let rate = p
-                    .vault
-                    .sender(syncer)
-                    .sync_asset_rate(self.lst())
-                    .motsu_unwrap();
-                assert_eq!(rate, moved);
-                let total = p.total();
-                // 4. The rate follows the LST's rate, in the same direction.
-                assert_eq!(p.supply(), s0);
-                if moved >= accepted {
-                    assert!(total >= t0);
+                let before = self.snapshot();
+                let cost = lrt_common::rate_limit::relative_move(accepted, moved);
+                // Either the vault syncs, or a stranger refreshes the
+                // registry directly: the books must follow either way.
+                let result = if by_stranger {
+                    p.registry
+                        .sender(stranger())
+                        .refresh_rate(lst)
+                        .motsu_res()
+                        .map(|r| r.0)
+                        .map_err(Vec::<u8>::from)
                 } else {
-                    assert!(total <= t0);
+                    p.vault
+                        .sender(self.holder(0))
+                        .sync_asset_rate(lst)
+                        .motsu_res()
+                        .map_err(Vec::<u8>::from)
+                };
+                match result {
+                    Ok(rate) => {
+                        assert!(cost <= budget, "a move beyond the budget was accepted");
+                        assert_eq!(rate, moved);
+                        assert_eq!(p.vault.sender(a).asset_totals(lst).2, moved);
+                        let total = p.total();
+                        // 4. The rate follows the LST's rate, in the same direction.
+                        assert_eq!(p.supply(), s0);
+                        if moved >= accepted {
+                            assert!(total >= t0);
+                        } else {
+                            assert!(total <= t0);
+                        }
+                        self.book_revaluation(t0);
+                    }
+                    Err(_) => {
+                        assert!(cost > budget, "a move within the budget was refused");
+                        // The refused reading stays on the source, unreported.
+                        self.unchanged(&before, "refused rate refresh");
+                    }
                 }
-                let mut g = self.ghost.borrow_mut();
-                if total >= t0 {
-                    g.value_in += total - t0;
-                } else {
-                    g.value_out += t0 - total;
+            }
+            Action::RateStale => {
+                let config = p.registry.sender(a).asset_config(self.lst());
+                let source_rate = p.source.sender(a).latest_rate().0;
+                let stale_at = U256::from(lrt_integration::NOW - config.4 - 1);
+                p.source
+                    .sender(a)
+                    .set_rate_at(source_rate, stale_at)
+                    .motsu_unwrap();
+                self.unchanged(&before, "a source going stale");
+            }
+            Action::ReportUnusable => {
+                let result = p
+                    .registry
+                    .sender(stranger())
+                    .report_unusable_rate(self.lst())
+                    .motsu_res();
+                match result {
+                    Ok(count) => {
+                        assert!(refused || closed, "a usable rate was reported");
+                        assert_eq!(count, U256::from(1));
+                        assert!(self.closed());
+                        // Marking moves no figure of the books.
+                        let mut after = self.snapshot();
+                        assert!(after.pauses.1);
+                        after.pauses = before.pauses;
+                        // An empty book may take the accepted rate with it.
+                        if after.books[1].3.is_zero() && before.books[1].3.is_zero() {
+                            after.books[1].2 = before.books[1].2;
+                        }
+                        assert_eq!(after, before, "a report moved the books");
+                    }
+                    Err(err) => {
+                        assert!(!refused, "a refused reading could not be reported");
+                        assert!(matches!(err, registry::Error::RateUsable(_)), "{err:?}");
+                        self.unchanged(&before, "report of a usable rate");
+                    }
+                }
+            }
+            Action::AdminReprice { fresh } => {
+                let lst = self.lst();
+                if fresh {
+                    let source_rate = p.source.sender(a).latest_rate().0;
+                    p.source.sender(a).set_rate(source_rate).motsu_unwrap();
+                }
+                let before = self.snapshot();
+                let reading = p.source.sender(a).latest_rate().0;
+                let result = p
+                    .registry
+                    .sender(a)
+                    .set_rate_source(lst, p.source.address())
+                    .motsu_res();
+                match result {
+                    Ok(()) => {
+                        assert_eq!(self.accepted(), reading);
+                        assert_eq!(
+                            p.vault.sender(a).asset_totals(lst).2,
+                            reading,
+                            "the repricing reached the books in its call"
+                        );
+                        assert!(!self.closed(), "the repricing lifted the mark");
+                        assert_eq!(p.supply(), s0);
+                        self.book_revaluation(t0);
+                    }
+                    Err(err) => {
+                        assert!(
+                            matches!(
+                                err,
+                                registry::Error::RepricingNeedsReport(_)
+                                    | registry::Error::StaleRate(_)
+                            ),
+                            "{err:?}"
+                        );
+                        if matches!(err, registry::Error::RepricingNeedsReport(_)) {
+                            assert!(!closed, "a marked asset could not be repriced");
+                        }
+                        self.unchanged(&before, "refused repricing");
+                    }
                 }
             }
             Action::Pause { deposits, paused } => {
@@ -992,6 +1171,16 @@ impl World {
             Err(err) => {
                 if before.pauses.1 {
                     assert!(matches!(err, queue::Error::WithdrawalsPaused(_)), "{err:?}");
+                } else if lst && self.lst_refused() {
+                    // The line's own sync refused the reading (passed on
+                    // from the registry).
+                    assert!(
+                        matches!(
+                            err,
+                            queue::Error::External(_) | queue::Error::NothingToFinalize(_)
+                        ),
+                        "{err:?}"
+                    );
                 } else if g.withdrawal_delay != 0 {
                     assert!(
                         matches!(

@@ -3,12 +3,19 @@
 //!
 //! Each asset has a rate source (a contract answering ETH per token, 1e18 =
 //! 1:1, with the time of its last update), a deposit cap in token units, a
-//! staleness limit and a bound on how far the rate may move in one update.
-//! The registry keeps the last accepted rate; `refreshRate` reads the source
-//! and accepts the new rate only when it is fresh and within the bound of the
-//! last one. A bad source therefore blocks that one asset (its deposits fail
-//! with a typed error) while ETH and every other asset keep working, and the
-//! vault goes on valuing the asset at its last accepted rate.
+//! staleness limit and a bound on how far the rate may move per day (see
+//! `lrt_common::rate_limit`). The registry keeps the last accepted rate;
+//! `refreshRate` reads the source and accepts the new rate only when it is
+//! fresh and within what the day's budget still allows.
+//!
+//! A rate the registry refuses is known to be wrong, so nothing may trade at
+//! the last accepted one meanwhile: anyone may `reportUnusableRate`, which
+//! marks the asset and raises the count of unusable assets that the vault
+//! mirrors and that closes every entry point pricing shares (docs/pricing.md).
+//! The mark lifts when a reading is accepted again (a refresh within the
+//! budget, or the admin's `setRateSource`). Every accepted rate and every
+//! mark reaches the vault's books in the same call: the vault either calls
+//! the registry itself or is called back by it.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "export-abi")), no_std)]
 extern crate alloc;
@@ -16,10 +23,14 @@ extern crate alloc;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64};
+use alloy_sol_types::SolCall;
 use lrt_common::{
+    abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ASSET_MANAGER_ROLE, BPS, ETH},
-    interfaces::IRateSource,
+    external::{call, ExternalRevert},
+    interfaces::{onRateUpdateCall, IRateSource},
+    rate_limit::{available, full_budget, relative_move},
 };
 use stylus_sdk::{
     prelude::*,
@@ -49,10 +60,22 @@ lrt_common::sol_declarations! {
     /// The source's rate is older than the asset's staleness limit.
     #[derive(Debug)]
     error StaleRate(address asset, uint256 updated_at, uint256 now, uint64 max_staleness);
-    /// The source's rate moved further from the last accepted rate than one
-    /// update may.
+    /// The source's rate moved further from the last accepted rate than the
+    /// asset's per-day budget still allows (at most `max_change_bps` when
+    /// the budget is full).
     #[derive(Debug)]
     error RateOutOfBounds(address asset, uint256 accepted, uint256 reported, uint256 max_change_bps);
+    /// A report of an unusable rate for an asset whose rate is usable.
+    #[derive(Debug)]
+    error RateUsable(address asset, uint256 rate);
+    /// The admin's new rate moves further than the budget allows, and the
+    /// asset was not reported unusable first (which closes the vault so that
+    /// no one can trade ahead of the repricing).
+    #[derive(Debug)]
+    error RepricingNeedsReport(address asset, uint256 accepted, uint256 reported);
+    /// The vault is set once.
+    #[derive(Debug)]
+    error VaultAlreadySet(address vault);
     /// The source answered a zero rate, a time in the future, or not at all.
     #[derive(Debug)]
     error InvalidRate(address asset, uint256 rate, uint256 updated_at);
@@ -75,6 +98,17 @@ lrt_common::sol_declarations! {
     /// `asset`'s accepted rate moved from `previous` to `rate`.
     #[derive(Debug)]
     event RateUpdated(address indexed asset, uint256 previous, uint256 rate, uint256 updated_at);
+    /// `asset`'s rate was reported unusable: the source answered `reported`
+    /// (zero when it answered nothing usable) against the accepted rate;
+    /// `unusable_assets` assets are now unusable.
+    #[derive(Debug)]
+    event RateUnusable(address indexed asset, uint256 accepted, uint256 reported, uint256 unusable_assets);
+    /// `asset`'s rate is usable again at `rate`; `unusable_assets` remain.
+    #[derive(Debug)]
+    event RateRestored(address indexed asset, uint256 rate, uint256 unusable_assets);
+    /// The vault whose books follow the registry's rates.
+    #[derive(Debug)]
+    event VaultSet(address indexed vault);
 }
 
 lrt_common::errors! {
@@ -96,10 +130,18 @@ lrt_common::errors! {
         RateOutOfBounds(RateOutOfBounds { asset, accepted, reported, max_change_bps }),
         /// See [`InvalidRate`].
         InvalidRate(InvalidRate { asset, rate, updated_at }),
+        /// See [`RateUsable`].
+        RateUsable(RateUsable { asset, rate }),
+        /// See [`RepricingNeedsReport`].
+        RepricingNeedsReport(RepricingNeedsReport { asset, accepted, reported }),
+        /// See [`VaultAlreadySet`].
+        VaultAlreadySet(VaultAlreadySet { vault }),
     }
     nested {
         /// An access-control failure.
         Access(AccessError),
+        /// The vault refused the registry's update; its revert data unchanged.
+        External(ExternalRevert),
     }
 }
 
@@ -116,17 +158,27 @@ pub struct AssetConfig {
     deposit_cap: StorageU256,
     /// Oldest a source's rate may be, in seconds.
     max_staleness: StorageU64,
-    /// Largest move of the rate in one update, in basis points of the last accepted rate.
+    /// Largest move of the rate per day (and at once), in basis points of
+    /// the accepted rate.
     max_change_bps: StorageU256,
     /// Last accepted rate: ETH per token, 1e18 = 1:1.
     rate: StorageU256,
     /// The source's time of the last accepted rate.
     rate_updated_at: StorageU256,
+    /// What was left of the movement budget (1e18 = 100%) at `budget_at`.
+    budget: StorageU256,
+    /// When the budget was last spent (block time).
+    budget_at: StorageU64,
+    /// Whether the rate was reported unusable and not accepted since.
+    unusable: StorageBool,
 }
 
 lrt_common::roles_contract_abi! {
     named_returns: "
     function refreshRate(address asset) external returns (uint256 rate, uint256 depositCap, bool enabled);
+    function reportUnusableRate(address asset) external returns (uint256 unusableAssets);
+    function unusableAssets() external view returns (uint256 count);
+    function rateStatus(address asset) external view returns (bool unusable, uint256 budget, uint256 fullBudget);
     function currentRate(address asset) external view returns (uint256 rate, uint256 depositCap, bool enabled);
     function assetConfig(address asset) external view returns (bool listed, bool enabled, address rateSource, uint256 depositCap, uint64 maxStaleness, uint256 maxChangeBps, uint256 rate, uint256 rateUpdatedAt);
 ",
@@ -142,12 +194,25 @@ pub struct AssetRegistry {
     assets: StorageVec<StorageAddress>,
     /// Per-asset configuration and accepted rate.
     configs: StorageMap<Address, AssetConfig>,
+    /// The vault whose books follow the accepted rates (zero until set).
+    vault: StorageAddress,
+    /// How many listed assets are marked unusable.
+    unusable_count: StorageU64,
 }
 
 /// What the source answered, checked.
 struct Reading {
     rate: U256,
     updated_at: U256,
+}
+
+/// A reading checked against the asset's budget.
+struct Checked {
+    reading: Reading,
+    /// The last accepted rate.
+    accepted: U256,
+    /// The budget left after accepting the reading, when it moved the rate.
+    budget_left: Option<U256>,
 }
 
 #[public]
@@ -199,6 +264,7 @@ impl AssetRegistry {
         check_limits(max_staleness, max_change_bps)?;
         let reading = self.read_source(asset, rate_source, max_staleness)?;
 
+        let now = self.vm().block_timestamp();
         self.assets.push(asset);
         let mut config = self.configs.setter(asset);
         config.listed.set(true);
@@ -209,6 +275,8 @@ impl AssetRegistry {
         config.max_change_bps.set(max_change_bps);
         config.rate.set(reading.rate);
         config.rate_updated_at.set(reading.updated_at);
+        config.budget.set(full_budget(max_change_bps));
+        config.budget_at.set(U64::from(now));
         lrt_common::emit!(self.vm(), AssetListed {
             asset: asset, rate_source: rate_source;
             deposit_cap: deposit_cap, max_staleness: max_staleness, max_change_bps: max_change_bps, rate: reading.rate
@@ -275,18 +343,44 @@ impl AssetRegistry {
         Ok(())
     }
 
-    /// Replaces `asset`'s rate source and accepts its current rate without
-    /// the per-update bound. Admin only: this is how governance moves a rate
-    /// that legitimately jumped further than the bound, so it is kept away
-    /// from the asset managers. The vault revalues its holdings at the new
-    /// rate on its next sync of the asset.
+    /// Sets the vault whose books follow the registry's rates. Admin only,
+    /// once. From then on every accepted rate and every mark reaches the
+    /// vault in the same call.
+    ///
+    /// # Errors
+    /// [`Error::Access`], [`Error::InvalidAddress`], [`Error::VaultAlreadySet`].
+    ///
+    /// # Events
+    /// `VaultSet`.
+    pub fn set_vault(&mut self, vault: Address) -> Result<(), Error> {
+        self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
+        let current = self.vault.get();
+        if !current.is_zero() {
+            return Err(VaultAlreadySet { vault: current }.into());
+        }
+        if vault.is_zero() {
+            return Err(InvalidAddress { account: vault }.into());
+        }
+        self.vault.set(vault);
+        lrt_common::emit!(self.vm(), VaultSet { vault: vault; });
+        Ok(())
+    }
+
+    /// Replaces `asset`'s rate source and accepts its current rate. Admin
+    /// only. A rate within the asset's budget is accepted as a refresh would
+    /// accept it; a larger move (how governance corrects a rate that
+    /// legitimately jumped) is accepted only while the asset is reported
+    /// unusable, so that the vault is closed and no one can trade ahead of
+    /// the repricing. The vault revalues its holdings in the same call.
     ///
     /// # Errors
     /// [`Error::UnknownAsset`], [`Error::InvalidAddress`],
-    /// [`Error::StaleRate`], [`Error::InvalidRate`], [`Error::Access`].
+    /// [`Error::StaleRate`], [`Error::InvalidRate`],
+    /// [`Error::RepricingNeedsReport`], [`Error::Access`]; the vault's
+    /// errors as [`Error::External`].
     ///
     /// # Events
-    /// `RateSourceSet`.
+    /// `RateSourceSet`, `RateRestored` when the asset was unusable.
     pub fn set_rate_source(&mut self, asset: Address, rate_source: Address) -> Result<(), Error> {
         self.roles.check(ADMIN_ROLE, self.vm().msg_sender())?;
         self.listed(asset)?;
@@ -296,44 +390,113 @@ impl AssetRegistry {
             }
             .into());
         }
-        let max_staleness = self.configs.getter(asset).max_staleness.get().to::<u64>();
+        let config = self.configs.getter(asset);
+        let max_staleness = config.max_staleness.get().to::<u64>();
+        let (accepted, unusable) = (config.rate.get(), config.unusable.get());
         let reading = self.read_source(asset, rate_source, max_staleness)?;
+        let budget_left = self.spend(asset, accepted, reading.rate);
+        if budget_left.is_none() && !unusable {
+            return Err(RepricingNeedsReport {
+                asset,
+                accepted,
+                reported: reading.rate,
+            }
+            .into());
+        }
         let mut config = self.configs.setter(asset);
         config.rate_source.set(rate_source);
         config.rate.set(reading.rate);
         config.rate_updated_at.set(reading.updated_at);
+        if let Some(left) = budget_left {
+            self.store_budget(asset, left);
+        }
         lrt_common::emit!(self.vm(), RateSourceSet { asset: asset, rate_source: rate_source; rate: reading.rate });
-        Ok(())
+        self.restore(asset, reading.rate);
+        self.push(asset, reading.rate)
     }
 
-    /// Reads `asset`'s source and, when the rate is fresh and within the
-    /// bound of the last accepted one, accepts it. Anyone may call it; the
-    /// vault calls it on every deposit of the asset and when it revalues its
-    /// holdings.
+    /// Reads `asset`'s source and, when the rate is fresh and within what
+    /// the asset's budget allows, accepts it (spending the budget) and lifts
+    /// an unusable mark. Anyone may call it; the vault calls it on every
+    /// deposit of the asset and in `syncAssetRate`. Called by anyone else,
+    /// it passes an accepted rate to the vault in the same call.
     ///
     /// Returns the accepted rate, the deposit cap and whether deposits are
     /// enabled.
     ///
     /// # Errors
     /// [`Error::UnknownAsset`], [`Error::StaleRate`],
-    /// [`Error::RateOutOfBounds`], [`Error::InvalidRate`].
+    /// [`Error::RateOutOfBounds`], [`Error::InvalidRate`]; the vault's errors
+    /// as [`Error::External`].
     ///
     /// # Events
-    /// `RateUpdated` when the accepted rate changes.
+    /// `RateUpdated` when the accepted rate changes, `RateRestored` when the
+    /// asset was unusable.
     pub fn refresh_rate(&mut self, asset: Address) -> Result<(U256, U256, bool), Error> {
-        let (reading, previous) = self.checked_reading(asset)?;
+        let checked = self.checked_reading(asset)?;
+        let (reading, previous) = (checked.reading, checked.accepted);
         let mut config = self.configs.setter(asset);
         if reading.updated_at != config.rate_updated_at.get() || reading.rate != previous {
             config.rate.set(reading.rate);
             config.rate_updated_at.set(reading.updated_at);
         }
         let result = (reading.rate, config.deposit_cap.get(), config.enabled.get());
+        if let Some(left) = checked.budget_left {
+            self.store_budget(asset, left);
+        }
         if reading.rate != previous {
             lrt_common::emit!(self.vm(), RateUpdated {
                 asset: asset; previous: previous, rate: reading.rate, updated_at: reading.updated_at
             });
         }
+        let restored = self.restore(asset, reading.rate);
+        if (restored || reading.rate != previous) && self.vm().msg_sender() != self.vault.get() {
+            self.push(asset, reading.rate)?;
+        }
         Ok(result)
+    }
+
+    /// Marks `asset`'s rate unusable when the registry would refuse its
+    /// source's reading now (stale, beyond the budget, or no usable answer),
+    /// and passes the new count to the vault, which closes every entry point
+    /// that prices shares until no asset is unusable. Anyone may call it: a
+    /// keeper watching the sources. The admin may also mark an asset whose
+    /// reading is usable, ahead of replacing its source. Reporting an asset
+    /// marked already changes nothing. Returns the number of unusable assets.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAsset`], [`Error::RateUsable`] when the reading would
+    /// be accepted and the caller is not the admin (refresh it instead); the
+    /// vault's errors as [`Error::External`].
+    ///
+    /// # Events
+    /// `RateUnusable` when the asset was not marked yet.
+    pub fn report_unusable_rate(&mut self, asset: Address) -> Result<U256, Error> {
+        self.listed(asset)?;
+        let reported = match self.checked_reading(asset) {
+            Ok(checked) => {
+                let rate = checked.reading.rate;
+                if !self.roles.has_role(ADMIN_ROLE, self.vm().msg_sender()) {
+                    return Err(RateUsable { asset, rate }.into());
+                }
+                rate
+            }
+            Err(Error::RateOutOfBounds(e)) => e.reported,
+            Err(Error::InvalidRate(e)) => e.rate,
+            Err(_) => U256::ZERO,
+        };
+        let count = self.unusable_count.get();
+        let config = self.configs.getter(asset);
+        if config.unusable.get() {
+            return Ok(U256::from(count));
+        }
+        let accepted = config.rate.get();
+        let count = count + U64::from(1);
+        self.unusable_count.set(count);
+        self.configs.setter(asset).unusable.set(true);
+        lrt_common::emit!(self.vm(), RateUnusable { asset: asset; accepted: accepted, reported: reported, unusable_assets: U256::from(count) });
+        self.push(asset, accepted)?;
+        Ok(U256::from(count))
     }
 
     /// What [`Self::refresh_rate`] would return now, without storing it.
@@ -341,9 +504,31 @@ impl AssetRegistry {
     /// # Errors
     /// As [`Self::refresh_rate`].
     pub fn current_rate(&self, asset: Address) -> Result<(U256, U256, bool), Error> {
-        let (reading, _) = self.checked_reading(asset)?;
+        let reading = self.checked_reading(asset)?.reading;
         let config = self.configs.getter(asset);
         Ok((reading.rate, config.deposit_cap.get(), config.enabled.get()))
+    }
+
+    /// How many listed assets are marked unusable.
+    pub fn unusable_assets(&self) -> U256 {
+        U256::from(self.unusable_count.get())
+    }
+
+    /// Whether `asset` is marked unusable, the movement budget it has now
+    /// and its full budget (fractions of the rate, 1e18 = 100%).
+    pub fn rate_status(&self, asset: Address) -> (bool, U256, U256) {
+        let config = self.configs.getter(asset);
+        let max_change_bps = config.max_change_bps.get();
+        (
+            config.unusable.get(),
+            self.budget_now(asset),
+            full_budget(max_change_bps),
+        )
+    }
+
+    /// The vault whose books follow the registry's rates.
+    pub fn vault(&self) -> Address {
+        self.vault.get()
     }
 
     /// The listed assets, in listing order.
@@ -383,9 +568,8 @@ impl AssetRegistry {
     }
 
     /// Reads the asset's source and checks the answer against the staleness
-    /// limit and the bound around the last accepted rate. Returns the reading
-    /// and the last accepted rate.
-    fn checked_reading(&self, asset: Address) -> Result<(Reading, U256), Error> {
+    /// limit and the budget around the last accepted rate.
+    fn checked_reading(&self, asset: Address) -> Result<Checked, Error> {
         let config = self.configs.getter(asset);
         if !config.listed.get() {
             return Err(UnknownAsset { asset }.into());
@@ -393,14 +577,7 @@ impl AssetRegistry {
         let (source, max_staleness) = (config.rate_source.get(), config.max_staleness.get());
         let (accepted, max_change_bps) = (config.rate.get(), config.max_change_bps.get());
         let reading = self.read_source(asset, source, max_staleness.to::<u64>())?;
-        let distance = reading.rate.abs_diff(accepted);
-        // distance / accepted > max_change_bps / BPS, cross-multiplied; both
-        // products fit: rates are far below 2^128 and bps are at most 10,000.
-        let too_far = distance
-            .checked_mul(BPS)
-            .zip(accepted.checked_mul(max_change_bps))
-            .is_none_or(|(moved, allowed)| moved > allowed);
-        if too_far {
+        let Some(budget_left) = self.spend(asset, accepted, reading.rate) else {
             return Err(RateOutOfBounds {
                 asset,
                 accepted,
@@ -408,8 +585,67 @@ impl AssetRegistry {
                 max_change_bps,
             }
             .into());
+        };
+        let budget_left = (reading.rate != accepted).then_some(budget_left);
+        Ok(Checked {
+            reading,
+            accepted,
+            budget_left,
+        })
+    }
+
+    /// `asset`'s movement budget now: what was left, plus what refilled
+    /// since it was last spent.
+    fn budget_now(&self, asset: Address) -> U256 {
+        let config = self.configs.getter(asset);
+        let elapsed = self
+            .vm()
+            .block_timestamp()
+            .saturating_sub(config.budget_at.get().to::<u64>());
+        available(config.budget.get(), elapsed, config.max_change_bps.get())
+    }
+
+    /// The budget left if `asset`'s rate moved from `accepted` to
+    /// `reported` now, or `None` if the budget does not allow the move.
+    fn spend(&self, asset: Address, accepted: U256, reported: U256) -> Option<U256> {
+        self.budget_now(asset)
+            .checked_sub(relative_move(accepted, reported))
+    }
+
+    fn store_budget(&mut self, asset: Address, left: U256) {
+        let now = self.vm().block_timestamp();
+        let mut config = self.configs.setter(asset);
+        config.budget.set(left);
+        config.budget_at.set(U64::from(now));
+    }
+
+    /// Lifts `asset`'s unusable mark, if any, now that `rate` was accepted.
+    /// Returns whether there was one.
+    fn restore(&mut self, asset: Address, rate: U256) -> bool {
+        if !self.configs.getter(asset).unusable.get() {
+            return false;
         }
-        Ok((reading, accepted))
+        self.configs.setter(asset).unusable.set(false);
+        let count = self.unusable_count.get() - U64::from(1);
+        self.unusable_count.set(count);
+        lrt_common::emit!(self.vm(), RateRestored { asset: asset; rate: rate, unusable_assets: U256::from(count) });
+        true
+    }
+
+    /// Passes `asset`'s accepted `rate` and the count of unusable assets to
+    /// the vault (none set yet: nothing holds the asset).
+    fn push(&mut self, asset: Address, rate: U256) -> Result<(), Error> {
+        let vault = self.vault.get();
+        if vault.is_zero() {
+            return Ok(());
+        }
+        let count = U256::from(self.unusable_count.get());
+        let calldata = encode_words(
+            onRateUpdateCall::SELECTOR,
+            &[asset.word(), rate.word(), count.word()],
+        );
+        call(vault, U256::ZERO, &calldata)?;
+        Ok(())
     }
 
     /// Asks `source` for its rate and checks it is non-zero, not from the

@@ -9,7 +9,7 @@
 
 use alloy_primitives::{keccak256, uint, B256};
 use alloy_sol_types::SolError;
-use lrt_common::access::AccessControlUnauthorizedAccount;
+use lrt_common::{access::AccessControlUnauthorizedAccount, rate_limit::full_budget};
 use lrt_rate_source::RateSource;
 use motsu::prelude::*;
 use proptest::prelude::*;
@@ -665,6 +665,15 @@ fn admin_replaces_rate_source_without_the_bound(
     list(&registry, &source, manager, asset);
     // Twice the old rate: far beyond the 1% a refresh may move.
     let jumped = RATE * U256::from(2);
+    // The admin marks the asset first (closing the vault), as a repricing
+    // beyond the budget requires.
+    assert_eq!(
+        registry
+            .sender(admin)
+            .report_unusable_rate(asset)
+            .motsu_unwrap(),
+        U256::from(1)
+    );
     new_source
         .sender(admin)
         .constructor(admin, jumped)
@@ -682,6 +691,12 @@ fn admin_replaces_rate_source_without_the_bound(
         rate_source: new_source.address(),
         rate: jumped,
     });
+    registry.assert_emitted(&RateRestored {
+        asset,
+        rate: jumped,
+        unusable_assets: U256::ZERO,
+    });
+    assert_eq!(registry.sender(admin).unusable_assets(), U256::ZERO);
     assert_eq!(
         registry.sender(admin).asset_config(asset),
         (
@@ -823,20 +838,26 @@ fn refresh_rate_accepts_a_fresh_rate_at_the_bound(
     });
     assert_eq!(registry.sender(keeper).asset_config(asset).6, up);
 
-    // Downwards too, measured from the newly accepted rate.
-    let down = moved(up, -100);
-    assert_eq!((up - down) * BPS, up * BOUND_BPS, "exactly at the bound");
-    source.sender(admin).set_rate(down).motsu_unwrap();
+    // The move spent the whole day's budget: a second move in the same
+    // block is refused, however small and whichever way (the bound holds
+    // per unit of time, not per update).
     assert_eq!(
-        registry.sender(keeper).refresh_rate(asset).motsu_unwrap().0,
-        down
+        registry.sender(keeper).rate_status(asset),
+        (false, U256::ZERO, full_budget(BOUND_BPS))
     );
-    registry.assert_emitted(&RateUpdated {
-        asset,
-        previous: up,
-        rate: down,
-        updated_at: U256::from(NOW),
-    });
+    let down = moved(up, -1);
+    source.sender(admin).set_rate(down).motsu_unwrap();
+    let err = rejected(registry.sender(keeper).refresh_rate(asset));
+    assert_error(
+        err,
+        RateOutOfBounds {
+            asset,
+            accepted: up,
+            reported: down,
+            max_change_bps: BOUND_BPS,
+        },
+    );
+    assert_eq!(registry.sender(keeper).asset_config(asset).6, up);
 }
 
 #[motsu::test]
@@ -1064,6 +1085,11 @@ fn stranger_fails_every_privileged_function_and_changes_nothing(
             .set_rate_source(asset, source.address()),
     );
     assert_unauthorized(err, stranger, ADMIN_ROLE);
+    let err = rejected(registry.sender(stranger).set_vault(stranger));
+    assert_unauthorized(err, stranger, ADMIN_ROLE);
+    // A stranger's report of a usable rate is refused (the admin's is not).
+    let err = rejected(registry.sender(stranger).report_unusable_rate(asset));
+    assert_error(err, RateUsable { asset, rate: RATE });
 
     let role_errors = [
         registry
@@ -1092,6 +1118,116 @@ fn stranger_fails_every_privileged_function_and_changes_nothing(
 fn asset_manager_role_constant_is_the_hash_of_its_name() {
     // Deploy scripts and integrators derive the role the same way.
     assert_eq!(ASSET_MANAGER_ROLE, keccak256("ASSET_MANAGER_ROLE"));
+}
+
+#[motsu::test]
+fn a_refused_reading_is_reported_once_and_lifted_by_an_accepted_one(
+    registry: Contract<AssetRegistry>,
+    source: Contract<RateSource>,
+    admin: Address,
+    manager: Address,
+    keeper: Address,
+    asset: Address,
+) {
+    setup(&registry, &source, admin, manager);
+    list(&registry, &source, manager, asset);
+    // No vault set yet: nothing holds the asset, nothing is called back.
+    let beyond = moved(RATE, 101);
+    source.sender(admin).set_rate(beyond).motsu_unwrap();
+    assert_eq!(
+        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        U256::from(1)
+    );
+    registry.assert_emitted(&RateUnusable {
+        asset,
+        accepted: RATE,
+        reported: beyond,
+        unusable_assets: U256::from(1),
+    });
+    let before = snapshot(&registry, asset);
+    assert_eq!(
+        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        U256::from(1)
+    );
+    assert_eq!(snapshot(&registry, asset), before, "a second report changes nothing");
+    assert_eq!(
+        registry.sender(keeper).rate_status(asset),
+        (true, full_budget(BOUND_BPS), full_budget(BOUND_BPS))
+    );
+    // A reading back within the budget is accepted and lifts the mark.
+    let back = moved(RATE, 50);
+    source.sender(admin).set_rate(back).motsu_unwrap();
+    registry.sender(keeper).refresh_rate(asset).motsu_unwrap();
+    registry.assert_emitted(&RateRestored {
+        asset,
+        rate: back,
+        unusable_assets: U256::ZERO,
+    });
+    assert_eq!(registry.sender(keeper).unusable_assets(), U256::ZERO);
+    assert!(!registry.sender(keeper).rate_status(asset).0);
+    let err = rejected(registry.sender(keeper).report_unusable_rate(asset));
+    assert_error(err, RateUsable { asset, rate: back });
+    let err = rejected(registry.sender(keeper).report_unusable_rate(keeper));
+    assert_error(err, UnknownAsset { asset: keeper });
+}
+
+#[motsu::test]
+fn a_repricing_beyond_the_budget_needs_a_report_first(
+    registry: Contract<AssetRegistry>,
+    source: Contract<RateSource>,
+    admin: Address,
+    manager: Address,
+    vault: Address,
+    asset: Address,
+) {
+    setup(&registry, &source, admin, manager);
+    list(&registry, &source, manager, asset);
+    let beyond = moved(RATE, 200);
+    source.sender(admin).set_rate(beyond).motsu_unwrap();
+    let before = snapshot(&registry, asset);
+    let err = rejected(
+        registry
+            .sender(admin)
+            .set_rate_source(asset, source.address()),
+    );
+    assert_error(
+        err,
+        RepricingNeedsReport {
+            asset,
+            accepted: RATE,
+            reported: beyond,
+        },
+    );
+    assert_eq!(snapshot(&registry, asset), before);
+    // Within the budget the admin's repricing spends it like a refresh.
+    let within = moved(RATE, 60);
+    source.sender(admin).set_rate(within).motsu_unwrap();
+    registry
+        .sender(admin)
+        .set_rate_source(asset, source.address())
+        .motsu_unwrap();
+    assert_eq!(
+        registry.sender(admin).rate_status(asset).1,
+        full_budget(BOUND_BPS) - rate_limit_move(RATE, within)
+    );
+
+    // The vault is set once, by the admin, and never to zero.
+    let err = rejected(registry.sender(admin).set_vault(Address::ZERO));
+    assert_error(
+        err,
+        InvalidAddress {
+            account: Address::ZERO,
+        },
+    );
+    registry.sender(admin).set_vault(vault).motsu_unwrap();
+    registry.assert_emitted(&VaultSet { vault });
+    let err = rejected(registry.sender(admin).set_vault(admin));
+    assert_error(err, VaultAlreadySet { vault });
+    assert_eq!(registry.sender(admin).vault(), vault);
+}
+
+fn rate_limit_move(accepted: U256, reported: U256) -> U256 {
+    lrt_common::rate_limit::relative_move(accepted, reported)
 }
 
 /// (accepted rate, reported rate, bound in bps): the reported rate is

@@ -11,6 +11,12 @@
 //! its entry points change nothing. Each asset's value is kept as a running
 //! aggregate, so pricing a deposit touches a fixed number of slots whatever
 //! the number of assets.
+//!
+//! While the registry reports any listed asset's rate unusable, nothing
+//! that prices shares proceeds: deposits and reward reports fail with
+//! `RatesUnusable`, and `withdrawalsPaused()` reads true so the queue takes
+//! no request and finalizes nothing (docs/pricing.md). Every rate the
+//! registry accepts reaches the books in the same call.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "export-abi")), no_std)]
 extern crate alloc;
@@ -27,7 +33,10 @@ use lrt_common::{
         WAD,
     },
     external::{call, first_word, static_call, word, ExternalRevert},
-    interfaces::{currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall},
+    interfaces::{
+        currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall,
+        unusableAssetsCall,
+    },
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
@@ -115,6 +124,10 @@ lrt_common::sol_declarations! {
     /// Less of the asset is reserved than the queue asks to pay.
     #[derive(Debug)]
     error InsufficientReserve(address asset, uint256 reserved, uint256 amount);
+    /// `unusable_assets` listed assets have a rate the registry refused: no
+    /// share is priced until they are usable again (docs/pricing.md).
+    #[derive(Debug)]
+    error RatesUnusable(uint256 unusable_assets);
 
     /// `sender` deposited `amount` of `asset` (what arrived), worth `value`
     /// ETH, and `receiver` got `shares`.
@@ -163,6 +176,10 @@ lrt_common::sol_declarations! {
     /// `amount` of delegated `asset` was slashed, worth `value_lost` ETH.
     #[derive(Debug)]
     event StakeSlashed(address indexed asset, uint256 amount, uint256 value_lost);
+    /// The registry reports `unusable_assets` assets with an unusable rate;
+    /// while it is not zero nothing prices shares.
+    #[derive(Debug)]
+    event UnusableRatesSet(uint256 unusable_assets);
 }
 
 lrt_common::errors! {
@@ -218,6 +235,8 @@ lrt_common::errors! {
         InsufficientReserve(InsufficientReserve { asset, reserved, amount }),
         /// See [`EthTransferFailed`].
         EthTransferFailed(EthTransferFailed { to, amount }),
+        /// See [`RatesUnusable`].
+        RatesUnusable(RatesUnusable { unusable_assets }),
     }
     nested {
         /// An access-control failure.
@@ -316,6 +335,7 @@ lrt_common::roles_contract_abi! {
     function deposit(uint256 assets, address receiver) external payable returns (uint256 shares);
     function depositAsset(address asset, uint256 amount, address receiver, uint256 minShares) external returns (uint256 shares);
     function syncAssetRate(address asset) external returns (uint256 rate);
+    function onRateUpdate(address asset, uint256 rate, uint256 unusableAssets) external;
     function delegate(address operator, address asset, uint256 amount) external returns (uint256 received);
     function onStakeSlashed(address asset, uint256 amount) external returns (uint256 valueLost);
     function totalAssets() external view returns (uint256 assets);
@@ -346,6 +366,9 @@ pub struct Vault {
     withdrawals_paused: StorageBool,
     /// The lrETH token.
     token: StorageAddress,
+    /// How many listed assets the registry reports with an unusable rate
+    /// (in the deposit's first slot, so the check costs no extra read).
+    unusable_rates: StorageU64,
     /// Σ of every book's value: total assets.
     total_value: StorageU128,
     /// Largest total assets deposits may bring the vault to (at most
@@ -414,7 +437,8 @@ impl Vault {
     /// [`Error::DepositsPaused`], [`Error::ValueMismatch`],
     /// [`Error::ZeroAmount`], [`Error::InvalidAddress`],
     /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
-    /// [`Error::NoBackingAssets`], [`Error::ZeroShares`].
+    /// [`Error::NoBackingAssets`], [`Error::ZeroShares`],
+    /// [`Error::RatesUnusable`].
     ///
     /// # Events
     /// `Deposit`, and the token's `Transfer`.
@@ -443,8 +467,9 @@ impl Vault {
     /// [`Error::AssetDisabled`], [`Error::AssetCapExceeded`],
     /// [`Error::BelowMinimumDeposit`], [`Error::TotalCapExceeded`],
     /// [`Error::SlippageExceeded`], [`Error::NoBackingAssets`],
-    /// [`Error::ZeroShares`], [`Error::TransferFailed`]; the registry's
-    /// `UnknownAsset`, `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
+    /// [`Error::ZeroShares`], [`Error::TransferFailed`],
+    /// [`Error::RatesUnusable`]; the registry's `UnknownAsset`,
+    /// `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
     ///
     /// # Events
     /// `Deposit`, `AssetRevalued` when the asset's rate moved, and the
@@ -462,6 +487,9 @@ impl Vault {
         if self.deposits_paused.get() {
             return Err(DepositsPaused {}.into());
         }
+        // Before the registry's own refusal of the asset's reading, so the
+        // closed vault answers with one error whatever the asset.
+        self.check_rates_usable()?;
         if amount.is_zero() {
             return Err(ZeroAmount {}.into());
         }
@@ -489,17 +517,53 @@ impl Vault {
     }
 
     /// Revalues the vault's holdings of `asset` at the registry's freshly
-    /// checked rate. Anyone may call it, so that the rate of lrETH follows
-    /// the rates of the assets behind it between deposits.
+    /// checked rate and takes the registry's count of unusable assets (an
+    /// accepted rate may lift a mark). Anyone may call it, so that the rate
+    /// of lrETH follows the rates of the assets behind it between deposits.
     ///
     /// # Errors
     /// The registry's `UnknownAsset`, `StaleRate`, `RateOutOfBounds`,
     /// `InvalidRate`; [`Error::MathOverflow`].
     ///
     /// # Events
-    /// `AssetRevalued` when the rate moved.
+    /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
+    /// count changed.
     pub fn sync_asset_rate(&mut self, asset: Address) -> Result<U256, Error> {
-        Ok(self.refresh_book(asset)?.0)
+        let rate = self.refresh_book(asset)?.0;
+        let calldata = encode_words(unusableAssetsCall::SELECTOR, &[]);
+        let count = first_word(&static_call(self.registry.get(), &calldata)?);
+        self.set_unusable_rates(count);
+        Ok(rate)
+    }
+
+    /// The registry passes `asset`'s newly accepted `rate` (an admin
+    /// repricing, or a refresh someone else called) or a new count of
+    /// unusable assets: the books follow in the same transaction, so no one
+    /// can trade between the registry's decision and the books. Registry
+    /// only.
+    ///
+    /// # Errors
+    /// [`Error::NotAuthorizedContract`], [`Error::UnsupportedAsset`] (ETH),
+    /// [`Error::MathOverflow`].
+    ///
+    /// # Events
+    /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
+    /// count changed.
+    pub fn on_rate_update(
+        &mut self,
+        asset: Address,
+        rate: U256,
+        unusable_assets: U256,
+    ) -> Result<(), Error> {
+        self.only(self.registry.get())?;
+        if asset == ETH {
+            return Err(UnsupportedAsset { asset }.into());
+        }
+        let mut book = self.book(asset);
+        book.rate = rate;
+        self.store_book(asset, &book)?;
+        self.set_unusable_rates(unusable_assets);
+        Ok(())
     }
 
     // ----- Delegation -----
@@ -729,7 +793,8 @@ impl Vault {
     /// # Errors
     /// [`Error::Access`], [`Error::ZeroAmount`],
     /// [`Error::NoSharesOutstanding`], [`Error::ReportTooSoon`],
-    /// [`Error::RewardAboveBound`], [`Error::MathOverflow`].
+    /// [`Error::RewardAboveBound`], [`Error::MathOverflow`],
+    /// [`Error::RatesUnusable`].
     ///
     /// # Events
     /// `RewardsDistributed`, and the token's `Transfer` for the fee.
@@ -737,6 +802,9 @@ impl Vault {
     pub fn distribute_rewards(&mut self) -> Result<(), Error> {
         self.roles
             .check(REWARDS_REPORTER_ROLE, self.vm().msg_sender())?;
+        // The fee is minted as shares: not at a price an unusable rate
+        // shows to be wrong.
+        self.check_rates_usable()?;
         let rewards = self.vm().msg_value();
         if rewards.is_zero() {
             return Err(ZeroAmount {}.into());
@@ -941,6 +1009,7 @@ impl Vault {
     /// The registry's rate errors, [`Error::AssetDisabled`],
     /// [`Error::NoBackingAssets`], [`Error::MathOverflow`].
     pub fn preview_deposit(&self, asset: Address, amount: U256) -> Result<U256, Error> {
+        self.check_rates_usable()?;
         let supply = self.supply()?;
         let (value, total) = if asset == ETH {
             (amount, self.total_assets())
@@ -963,7 +1032,7 @@ impl Vault {
     /// what the global cap and the asset's cap leave room for.
     pub fn max_deposit(&self, asset: Address, receiver: Address) -> U256 {
         let _ = receiver; // No per-receiver limits.
-        if self.deposits_paused.get() {
+        if self.deposits_paused.get() || self.unusable_rates.get() != U64::ZERO {
             return U256::ZERO;
         }
         let room = from_u128(self.total_cap.get()).saturating_sub(self.total_assets());
@@ -1046,9 +1115,11 @@ impl Vault {
         self.deposits_paused.get()
     }
 
-    /// Whether withdrawals are paused.
+    /// Whether withdrawals (requests and finalization) are closed: paused,
+    /// or an asset's rate is unusable, which closes them as it closes
+    /// deposits (the queue reads this flag before it prices shares).
     pub fn withdrawals_paused(&self) -> bool {
-        self.withdrawals_paused.get()
+        self.withdrawals_paused.get() || self.unusable_rates.get() != U64::ZERO
     }
 }
 
@@ -1064,6 +1135,7 @@ impl Vault {
         if self.deposits_paused.get() {
             return Err(DepositsPaused {}.into());
         }
+        self.check_rates_usable()?;
         if value.is_zero() {
             return Err(ZeroAmount {}.into());
         }
@@ -1219,6 +1291,26 @@ impl Vault {
         let calldata = encode_words(mintCall::SELECTOR, &[to.word(), shares.word()]);
         call(self.token.get(), U256::ZERO, &calldata)?;
         Ok(())
+    }
+
+    /// Fails while any asset's rate is unusable.
+    fn check_rates_usable(&self) -> Result<(), Error> {
+        let count = self.unusable_rates.get();
+        if count != U64::ZERO {
+            return Err(RatesUnusable {
+                unusable_assets: U256::from(count),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn set_unusable_rates(&mut self, count: U256) {
+        let count = U64::saturating_from(count);
+        if self.unusable_rates.get() != count {
+            self.unusable_rates.set(count);
+            lrt_common::emit!(self.vm(), UnusableRatesSet { ; unusable_assets: U256::from(count) });
+        }
     }
 
     fn check_pause_role(&self, pausing: bool) -> Result<(), Error> {
