@@ -4,6 +4,7 @@ mod abi;
 mod access;
 mod lifecycle;
 mod permit;
+mod rates;
 #[path = "e2e.rs"]
 mod protocol;
 mod resume;
