@@ -4,9 +4,9 @@ mod abi;
 mod access;
 mod lifecycle;
 mod permit;
-mod rates;
 #[path = "e2e.rs"]
 mod protocol;
+mod rates;
 mod resume;
 mod rpc;
 mod scaling;

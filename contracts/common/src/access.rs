@@ -89,8 +89,7 @@ pub const CREATOR_SLOT: B256 = B256::new(
 /// constructors of programs without roles.
 pub fn check_creator(vm: &dyn Host) -> Result<(), NotCreator> {
     let caller = vm.msg_sender();
-    let creator =
-        Address::from_word(vm.storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)));
+    let creator = Address::from_word(vm.storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)));
     if !creator.is_zero() && creator != caller {
         return Err(NotCreator { caller, creator });
     }

@@ -57,7 +57,8 @@ pub const ERC7540_REDEEM: u32 = interface_id(&[
 ]);
 
 /// ERC-7540's operator methods, which every asynchronous vault implements.
-pub const ERC7540_OPERATOR: u32 = interface_id(&["setOperator(address,bool)", "isOperator(address,address)"]);
+pub const ERC7540_OPERATOR: u32 =
+    interface_id(&["setOperator(address,bool)", "isOperator(address,address)"]);
 
 /// Balancer's `IRateProvider`: `getRate()`.
 pub const RATE_PROVIDER: u32 = interface_id(&["getRate()"]);

@@ -1700,7 +1700,9 @@ fn erc7540_request_redeem_without_a_payout_asset_pays_in_eth(alice: Address) {
     assert_eq!(shares, ether(2));
     assert_eq!(value, ether(2));
     assert_eq!(
-        p.withdrawals.sender(alice).pending_redeem_request(id, alice),
+        p.withdrawals
+            .sender(alice)
+            .pending_redeem_request(id, alice),
         ether(2)
     );
 }

@@ -129,7 +129,9 @@ impl RateProvider {
         if vault.is_zero() {
             return Err(InvalidAddress { account: vault }.into());
         }
-        let token = Address::from_word(first_word(&static_call(vault, &calls::shareCall::SELECTOR)?).into());
+        let token = Address::from_word(
+            first_word(&static_call(vault, &calls::shareCall::SELECTOR)?).into(),
+        );
         if token.is_zero() {
             return Err(InvalidAddress { account: token }.into());
         }
@@ -192,7 +194,10 @@ impl RateProvider {
     pub fn get_round_data(&self, round_id: U80) -> Result<Round, Error> {
         let round = self.latest_round_data()?;
         if round.0 != round_id {
-            return Err(NoDataPresent { round_id: U256::from(round_id) }.into());
+            return Err(NoDataPresent {
+                round_id: U256::from(round_id),
+            }
+            .into());
         }
         Ok(round)
     }

@@ -169,7 +169,11 @@ fn rate_follows_an_lst_revaluation(alice: Address) {
         .sender(p.admin)
         .set_rate(ETHER * U256::from(10_815) / U256::from(10_000))
         .motsu_unwrap();
-    assert_eq!(p.rate(), before, "the provider reads the books, not the source");
+    assert_eq!(
+        p.rate(),
+        before,
+        "the provider reads the books, not the source"
+    );
     p.vault
         .sender(alice)
         .sync_asset_rate(p.lst.address())
@@ -227,7 +231,13 @@ fn get_round_data_knows_only_the_latest_round() {
     assert!(
         matches!(err, Error::NoDataPresent(NoDataPresent { round_id }) if round_id == U256::from(older))
     );
-    assert_eq!(Vec::<u8>::from(err), NoDataPresent { round_id: U256::from(older) }.abi_encode());
+    assert_eq!(
+        Vec::<u8>::from(err),
+        NoDataPresent {
+            round_id: U256::from(older)
+        }
+        .abi_encode()
+    );
 }
 
 #[motsu::test]

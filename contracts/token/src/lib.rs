@@ -12,11 +12,11 @@ extern crate alloc;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{Address, FixedBytes, B256, U256, U8};
+pub use lrt_common::constants::MINTER_ROLE;
 use lrt_common::{
     access::{AccessError, IRoles, Roles},
     introspection::{supports, ERC165, ERC20, ERC20_METADATA, ERC2612},
 };
-pub use lrt_common::constants::MINTER_ROLE;
 use openzeppelin_stylus::{
     token::erc20::{
         self,
