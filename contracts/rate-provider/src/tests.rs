@@ -189,7 +189,8 @@ fn latest_round_data_reports_the_rate_and_the_valuation_time(alice: Address) {
     p.report(ETHER / U256::from(100));
     let updated_at = p.vault.sender(p.admin).valuation_updated_at();
     assert_eq!(updated_at, NOW);
-    p.vault.assert_emitted(&ValuationUpdated { updated_at: NOW });
+    p.vault
+        .assert_emitted(&ValuationUpdated { updated_at: NOW });
     let (round_id, answer, started_at, updated, answered_in_round) = p
         .provider
         .sender(p.admin)
