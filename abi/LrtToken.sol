@@ -48,6 +48,7 @@ interface ILrtToken {
     function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
     function renounceRole(bytes32 role, address confirmation) external;
     function revokeRole(bytes32 role, address account) external;
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
     function symbol() external view returns (string memory);
     function totalSupply() external view returns (uint256);
     function transfer(address to, uint256 value) external returns (bool);

@@ -25,7 +25,6 @@ interface IVault {
     error NotAuthorizedContract(address caller);
     error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
-    error RatesUnusable(uint256 unusableAssets);
     error ReportTooSoon(uint256 nextReportAt);
     error RewardAboveBound(uint256 rewards, uint256 maxRewards);
     error RewardBoundAboveMaximum(uint256 maxRewardBps, uint256 limit);
@@ -53,7 +52,7 @@ interface IVault {
     event StakeReturned(address indexed asset, uint256 amount, uint256 received);
     event StakeSlashed(address indexed asset, uint256 amount, uint256 valueLost);
     event TreasurySet(address indexed treasury);
-    event UnusableRatesSet(uint256 unusableAssets);
+    event ValuationUpdated(uint64 updatedAt);
     event WithdrawalPaid(address indexed asset, address indexed to, uint256 amount);
     event WithdrawalReserved(address indexed asset, uint256 amount);
     event WithdrawalsPauseSet(bool paused);
@@ -78,12 +77,13 @@ interface IVault {
     function link(address restakingLayer, address withdrawalQueue) external;
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function maxDeposit(address asset, address receiver) external view returns (uint256 maxAmount);
-    function onRateUpdate(address asset, uint256 rate, uint256 unusableAssets) external;
+    function maxDeposit(address receiver) external view returns (uint256);
     function onStakeReturned(address asset, uint256 amount) external payable;
     function onStakeSlashed(address asset, uint256 amount) external returns (uint256 valueLost);
     function payWithdrawal(address asset, address to, uint256 amount) external;
     function pendingAdmin() external view returns (address);
     function previewDeposit(address asset, uint256 amount) external view returns (uint256 shares);
+    function previewRedeem(uint256 shares) external view returns (uint256 assets);
     function registry() external view returns (address);
     function renounceRole(bytes32 role, address confirmation) external;
     function reserveWithdrawal(address asset, uint256 amount) external;
@@ -96,8 +96,10 @@ interface IVault {
     function setTreasury(address treasury) external;
     function setWithdrawalsPaused(bool paused) external;
     function share() external view returns (address);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool supported);
     function syncAssetRate(address asset) external returns (uint256 rate);
     function totalAssets() external view returns (uint256 assets);
     function treasury() external view returns (address);
+    function valuationUpdatedAt() external view returns (uint64 updatedAt);
     function withdrawalsPaused() external view returns (bool);
 }

@@ -65,9 +65,11 @@ interface IWithdrawalQueue {
     function renounceRole(bytes32 role, address confirmation) external;
     function requestCount() external view returns (uint256);
     function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
+    function requestRedeem(uint256 shares, address controller, address owner) external returns (uint256);
     function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256 count, uint256[] memory ids);
     function revokeRole(bytes32 role, address account) external;
     function setBatchCap(uint64 cap) external;
     function setRequestLimits(uint256 minValue, uint256 maxValue) external;
     function setWithdrawalDelay(uint64 delay) external;
+    function supportsInterface(bytes4 interfaceId) external view returns (bool supported);
 }

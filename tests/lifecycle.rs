@@ -322,7 +322,7 @@ fn the_whole_lifecycle_keeps_every_invariant() {
         alice,
         queue,
         U256::ZERO,
-        &IWithdrawalQueue::requestRedeemCall {
+        &IWithdrawalQueue::requestRedeem_0Call {
             shares: alice_request_shares,
             controller: alice,
             owner: alice,
@@ -377,7 +377,7 @@ fn the_whole_lifecycle_keeps_every_invariant() {
         bob,
         queue,
         U256::ZERO,
-        &IWithdrawalQueue::requestRedeemCall {
+        &IWithdrawalQueue::requestRedeem_0Call {
             shares: bob_request_shares,
             controller: bob,
             owner: bob,

@@ -7,6 +7,7 @@ mod permit;
 mod pricing;
 #[path = "e2e.rs"]
 mod protocol;
+mod rates;
 mod resume;
 mod rpc;
 mod scaling;

@@ -112,7 +112,7 @@ fn a_permit_signed_off_chain_sets_the_allowance_a_spender_then_uses() {
     assert_eq!(read(&mut node, d.token, &allowance), value - moved);
 
     let shares = ETHER / U256::from(2);
-    let request = IWithdrawalQueue::requestRedeemCall {
+    let request = IWithdrawalQueue::requestRedeem_0Call {
         shares,
         controller: bob,
         owner: alice,
@@ -142,7 +142,7 @@ fn a_permit_signed_off_chain_sets_the_allowance_a_spender_then_uses() {
     assert_eq!(balance(&mut node, alice), assets - moved - shares);
 
     // Beyond what is left of the allowance, the queue refuses.
-    let too_much = IWithdrawalQueue::requestRedeemCall {
+    let too_much = IWithdrawalQueue::requestRedeem_0Call {
         shares: ETHER,
         ..request
     };

@@ -97,7 +97,7 @@ impl Protocol {
 
     /// `from` asks to redeem `shares` for `payout`, controlling the request.
     fn request(&mut self, from: Address, shares: U256, payout: Address) -> u64 {
-        let call = IWithdrawalQueue::requestRedeemCall {
+        let call = IWithdrawalQueue::requestRedeem_0Call {
             shares,
             controller: from,
             owner: from,

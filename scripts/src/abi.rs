@@ -166,6 +166,10 @@ sol!(
     #[sol(all_derives)]
     "../abi/WithdrawalQueue.sol"
 );
+sol!(
+    #[sol(all_derives)]
+    "../abi/RateProvider.sol"
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ use alloy_primitives::{
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Config, LstConfig, OperatorConfig};
+use crate::protocol::{Config, LstConfig, OperatorConfig, QUEUE_MAX_BATCH, VAULT_MAX_REWARD_BPS};
 
 /// The highest protocol fee the vault accepts, in basis points.
 pub const MAX_FEE_BPS: u64 = 2_000;
@@ -39,6 +39,24 @@ pub struct ConfigFile {
     pub withdrawal_delay: Option<u64>,
     /// Protocol fee on rewards, basis points (at most 2,000).
     pub fee_bps: Option<u64>,
+    /// Largest reward one report may bring, basis points of total assets
+    /// (at most 1,000).
+    pub max_reward_bps: Option<u64>,
+    /// Fewest seconds between two reward reports.
+    pub min_report_interval: Option<u64>,
+    /// Smallest deposit, in ETH value.
+    pub min_deposit: Option<String>,
+    /// Largest total assets deposits may bring the vault to, or `max`.
+    pub total_cap: Option<String>,
+    /// Smallest withdrawal request, ETH value at request time.
+    pub min_request_value: Option<String>,
+    /// Largest withdrawal request, ETH value at request time, or `max`.
+    pub max_request_value: Option<String>,
+    /// Most requests one finalization processes (1 to 100).
+    pub batch_cap: Option<u64>,
+    /// Deploy to a chain that is not a devnet even with a zero withdrawal
+    /// delay, unbonding delay or report interval.
+    pub allow_unsafe_zero_delays: Option<bool>,
     /// Cache every program through ArbWasmCache (the deployer must be a
     /// cache manager).
     pub cache_programs: Option<bool>,
@@ -164,6 +182,29 @@ impl ConfigFile {
         if fee_bps > MAX_FEE_BPS {
             bail!("fee_bps = {fee_bps}: the vault accepts at most {MAX_FEE_BPS}");
         }
+        let max_reward_bps = self
+            .max_reward_bps
+            .map_or(defaults.max_reward_bps, U256::from);
+        if max_reward_bps > U256::from(VAULT_MAX_REWARD_BPS) {
+            bail!("max_reward_bps = {max_reward_bps}: the vault accepts at most {VAULT_MAX_REWARD_BPS}");
+        }
+        let batch_cap = self.batch_cap.unwrap_or(defaults.batch_cap);
+        if batch_cap == 0 || batch_cap > QUEUE_MAX_BATCH {
+            bail!("batch_cap = {batch_cap}: the withdrawal queue accepts 1 to {QUEUE_MAX_BATCH}");
+        }
+        let min_request_value = amount(
+            "min_request_value",
+            &self.min_request_value,
+            defaults.min_request_value,
+        )?;
+        let max_request_value = amount(
+            "max_request_value",
+            &self.max_request_value,
+            defaults.max_request_value,
+        )?;
+        if min_request_value > max_request_value {
+            bail!("min_request_value is above max_request_value: the withdrawal queue refuses it");
+        }
         let config = Config {
             deployer,
             admin: address("admin", &self.admin, defaults.admin)?,
@@ -185,6 +226,18 @@ impl ConfigFile {
             )?,
             operator_manager: address("roles.operator_manager", &roles.operator_manager, deployer)?,
             withdrawal_delay: self.withdrawal_delay.unwrap_or(defaults.withdrawal_delay),
+            max_reward_bps,
+            min_report_interval: self
+                .min_report_interval
+                .unwrap_or(defaults.min_report_interval),
+            min_deposit: amount("min_deposit", &self.min_deposit, defaults.min_deposit)?,
+            total_cap: amount("total_cap", &self.total_cap, defaults.total_cap)?,
+            min_request_value,
+            max_request_value,
+            batch_cap,
+            allow_unsafe_zero_delays: self
+                .allow_unsafe_zero_delays
+                .unwrap_or(defaults.allow_unsafe_zero_delays),
             lst,
             operators,
             cache_programs: self.cache_programs.unwrap_or(defaults.cache_programs),
@@ -192,6 +245,12 @@ impl ConfigFile {
         // The deployer allow-lists operators itself, which takes the role.
         if !config.operators.is_empty() && config.operator_manager != deployer {
             bail!("operators are allow-listed by the deployer: roles.operator_manager must be the deployer when [[operators]] are given");
+        }
+        // So are the deposit limits, an asset manager's call.
+        let default_deposit_limits =
+            config.min_deposit == defaults.min_deposit && config.total_cap == defaults.total_cap;
+        if !default_deposit_limits && config.asset_manager != deployer {
+            bail!("min_deposit and total_cap are set by the deployer: roles.asset_manager must be the deployer when they are given");
         }
         Ok(config)
     }
@@ -206,6 +265,14 @@ impl ConfigFile {
             unbonding_delay: Some(config.unbonding_delay),
             withdrawal_delay: Some(config.withdrawal_delay),
             fee_bps: Some(config.fee_bps.saturating_to()),
+            max_reward_bps: Some(config.max_reward_bps.saturating_to()),
+            min_report_interval: Some(config.min_report_interval),
+            min_deposit: Some(show_amount(config.min_deposit)),
+            total_cap: Some(show_amount(config.total_cap)),
+            min_request_value: Some(show_amount(config.min_request_value)),
+            max_request_value: Some(show_amount(config.max_request_value)),
+            batch_cap: Some(config.batch_cap),
+            allow_unsafe_zero_delays: Some(config.allow_unsafe_zero_delays),
             cache_programs: Some(config.cache_programs),
             roles: RolesFile {
                 pauser: address(config.pauser),
@@ -320,14 +387,64 @@ mod tests {
         let config = example("testnet.toml").resolve(DEPLOYER).unwrap();
         assert_eq!(config.fee_bps, U256::from(1_000));
         assert_eq!(config.withdrawal_delay, 86_400);
+        assert_eq!(config.min_report_interval, 86_400);
         assert_eq!(config.treasury, DEPLOYER);
         assert!(!config.cache_programs);
+    }
+
+    #[test]
+    fn every_parameter_is_read_from_the_file() {
+        let config = ConfigFile::parse(
+            "max_reward_bps = 50\nmin_report_interval = 43200\nmin_deposit = \"0.01\"\n\
+             total_cap = \"5000\"\nmin_request_value = \"0.001\"\nmax_request_value = \"500\"\n\
+             batch_cap = 40\nallow_unsafe_zero_delays = true",
+        )
+        .unwrap()
+        .resolve(DEPLOYER)
+        .unwrap();
+        assert_eq!(config.max_reward_bps, U256::from(50));
+        assert_eq!(config.min_report_interval, 43_200);
+        assert_eq!(config.min_deposit, parse_ether("0.01").unwrap());
+        assert_eq!(config.total_cap, parse_ether("5000").unwrap());
+        assert_eq!(config.min_request_value, parse_ether("0.001").unwrap());
+        assert_eq!(config.max_request_value, parse_ether("500").unwrap());
+        assert_eq!(config.batch_cap, 40);
+        assert!(config.allow_unsafe_zero_delays);
+    }
+
+    #[test]
+    fn out_of_range_parameters_are_named() {
+        for (toml, expected) in [
+            ("max_reward_bps = 1001", "max_reward_bps"),
+            ("batch_cap = 0", "batch_cap"),
+            ("batch_cap = 101", "batch_cap"),
+            (
+                "min_request_value = \"2\"\nmax_request_value = \"1\"",
+                "min_request_value",
+            ),
+            ("total_cap = \"ten\"", "total_cap"),
+            (
+                "min_deposit = \"1\"\nroles.asset_manager = \"0x0000000000000000000000000000000000000001\"",
+                "roles.asset_manager",
+            ),
+        ] {
+            let err = ConfigFile::parse(toml)
+                .unwrap()
+                .resolve(DEPLOYER)
+                .unwrap_err();
+            assert!(format!("{err:#}").contains(expected), "{toml}: {err:#}");
+        }
     }
 
     #[test]
     fn a_recorded_config_reads_back_the_same() {
         let mut config = Config::devnet(DEPLOYER);
         config.fee_bps = U256::from(250);
+        config.min_report_interval = 3_600;
+        config.max_reward_bps = U256::from(25);
+        config.min_deposit = parse_ether("0.5").unwrap();
+        config.max_request_value = parse_ether("100").unwrap();
+        config.batch_cap = 10;
         config.operators.push(OperatorConfig {
             operator: Address::with_last_byte(1),
             slasher: Address::with_last_byte(2),

@@ -25,7 +25,7 @@ use crate::{
     backend::Backend,
     client::request,
     manifest::Manifest,
-    programs::{Artifacts, PROTOCOL_PACKAGES},
+    programs::{Artifacts, PROTOCOL_PACKAGES, WITHOUT_ADMIN},
     protocol::{wiring, Config, Programs, WiringStep},
     resume::wiring_in_effect,
     rpc::{Fees, RpcBackend},
@@ -220,7 +220,7 @@ pub fn wiring_of(config: &Config, deployed: impl Fn(&str) -> Option<Address>) ->
             .map(|_| (at("mock-lst"), at("lrt-rate-source"))),
         administered: packages(config)
             .into_iter()
-            .filter(|p| *p != "mock-lst")
+            .filter(|p| !WITHOUT_ADMIN.contains(p))
             .map(|p| (p.to_string(), at(p)))
             .collect(),
     };

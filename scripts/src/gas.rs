@@ -441,7 +441,7 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
     )?;
 
     // The withdrawal queue: a line with an earlier request, then each step.
-    let redeem = |who: Address| IWithdrawalQueue::requestRedeemCall {
+    let redeem = |who: Address| IWithdrawalQueue::requestRedeem_0Call {
         shares: ETHER / U256::from(10),
         controller: who,
         owner: who,
@@ -619,7 +619,7 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
     // the number of requests pending differs. (The line packs four ids per
     // slot: both measured requests land in a slot that already holds ids.)
     s.node.revert(scaling)?;
-    let redeem_of = |shares: U256| IWithdrawalQueue::requestRedeemCall {
+    let redeem_of = |shares: U256| IWithdrawalQueue::requestRedeem_0Call {
         shares,
         controller: who.seed,
         owner: who.seed,

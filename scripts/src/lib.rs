@@ -39,6 +39,7 @@ pub mod error_report;
 pub mod gas;
 pub mod key;
 pub mod manifest;
+pub mod parameters;
 pub mod programs;
 pub mod protocol;
 pub mod resume;
@@ -46,5 +47,5 @@ pub mod rpc;
 
 pub use backend::{Backend, Called, Mined, Nonces};
 pub use client::{simulate, transact, view, TxError};
-pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES};
+pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES, WITHOUT_ADMIN};
 pub use protocol::{deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER};

@@ -30,6 +30,7 @@ use deploy::{
     deploy_protocol, dry_run, error_report,
     key::{DeployerKey, KEYSTORE_PASSWORD_ENV, KEY_ENV},
     manifest::{copy_abi, Manifest},
+    parameters,
     resume::deploy_resuming,
     rpc::{Polling, RpcBackend},
     transact, view, Artifacts, Config, Deployment, Mined, ETHER,
@@ -65,6 +66,12 @@ struct Cli {
     /// Print what would be deployed and its estimated cost; send nothing.
     #[arg(long, requires = "rpc_url")]
     dry_run: bool,
+
+    /// Deploy to a chain that is not a devnet even with a zero withdrawal
+    /// delay, unbonding delay or report interval (as the configuration's
+    /// `allow_unsafe_zero_delays = true`).
+    #[arg(long, requires = "rpc_url")]
+    allow_unsafe_zero_delays: bool,
 
     /// The deployment manifest, read to resume and written after every
     /// transaction [default: deployments/<chain-id>.json at the repository
@@ -150,6 +157,8 @@ fn run_on_endpoint(url: &str, cli: &Cli) -> Result<()> {
     println!("endpoint: {url} (chain {chain_id})");
     println!("deployer: {deployer} ({} ETH)", format_wei(balance));
     println!("manifest: {}", manifest_path.display());
+    print!("\n{}\n", parameters::report(&config));
+    parameters::check_delays(&config, chain_id, cli.allow_unsafe_zero_delays)?;
 
     println!("Building the contracts (release, wasm32) ...");
     let artifacts = Artifacts::build_protocol().context("building the contracts")?;
@@ -309,7 +318,7 @@ fn run_demo() -> Result<()> {
     let mined = demo.send(slasher, demo.d.delegation, U256::ZERO, &call)?;
     demo.report("slash operator 1 by 1 ETH", Some(&mined))?;
 
-    let call = IWithdrawalQueue::requestRedeemCall {
+    let call = IWithdrawalQueue::requestRedeem_0Call {
         shares: five,
         controller: alice,
         owner: alice,

@@ -112,6 +112,7 @@ pub const ROLES: &[(&str, &str)] = &[
     ("lrt-vault", "vault"),
     ("lrt-delegation", "delegation"),
     ("lrt-withdrawal-queue", "withdrawalQueue"),
+    ("lrt-rate-provider", "rateProvider"),
 ];
 
 impl Manifest {

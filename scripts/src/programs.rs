@@ -29,7 +29,12 @@ pub const PROTOCOL_PACKAGES: &[&str] = &[
     "lrt-vault",
     "lrt-delegation",
     "lrt-withdrawal-queue",
+    "lrt-rate-provider",
 ];
+
+/// The protocol's programs that have no admin: the devnet LST (an open
+/// faucet) and the rate provider (read-only views).
+pub const WITHOUT_ADMIN: &[&str] = &["mock-lst", "lrt-rate-provider"];
 
 /// Extra value sent with an activation over the data fee estimated by a dry
 /// run, in percent (cargo-stylus's default bump). The fee can rise between

@@ -6,15 +6,24 @@ use alloy_sol_types::{SolCall, SolValue};
 use anyhow::{anyhow, bail, Result};
 
 use crate::{
-    abi::{roles, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
+    abi::{roles, IAssetRegistry, IOperatorRegistry, IRoles, IVault, IWithdrawalQueue},
     backend::{Backend, Mined},
     client::{request, send, view},
-    programs::{deploy_program, Artifacts, Program},
+    programs::{deploy_program, Artifacts, Program, WITHOUT_ADMIN},
 };
 use stylus_build::Deployable;
 
 /// 1 ETH (and 1 token of 18 decimals) in wei.
 pub const ETHER: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
+
+/// The vault's per-report reward bound as its constructor sets it, in
+/// basis points of total assets.
+pub const VAULT_DEFAULT_MAX_REWARD_BPS: u64 = 100;
+/// The most the vault accepts as a per-report reward bound.
+pub const VAULT_MAX_REWARD_BPS: u64 = 1_000;
+/// The withdrawal queue's batch cap as its constructor sets it, and the
+/// most it accepts.
+pub const QUEUE_MAX_BATCH: u64 = 100;
 
 /// The LST listed at deployment: a devnet `mock-lst` priced by a devnet
 /// `lrt-rate-source`.
@@ -77,6 +86,28 @@ pub struct Config {
     pub operator_manager: Address,
     /// Seconds a withdrawal request waits before it can be finalized.
     pub withdrawal_delay: u64,
+    /// Largest reward one report may bring, basis points of total assets
+    /// (vault `setRewardLimits`).
+    pub max_reward_bps: U256,
+    /// Fewest seconds between two reward reports (vault `setRewardLimits`).
+    pub min_report_interval: u64,
+    /// Smallest deposit, in ETH value (vault `setDepositLimits`).
+    pub min_deposit: U256,
+    /// Largest total assets deposits may bring the vault to (vault
+    /// `setDepositLimits`; `U256::MAX` for none).
+    pub total_cap: U256,
+    /// Smallest withdrawal request, ETH value at request time (queue
+    /// `setRequestLimits`).
+    pub min_request_value: U256,
+    /// Largest withdrawal request, ETH value at request time (queue
+    /// `setRequestLimits`; `U256::MAX` for none).
+    pub max_request_value: U256,
+    /// Most requests one finalization processes (queue `setBatchCap`).
+    pub batch_cap: u64,
+    /// Deploy on a chain that is not a devnet even with a zero withdrawal
+    /// delay, unbonding delay or report interval (see
+    /// [`crate::parameters::check_delays`]).
+    pub allow_unsafe_zero_delays: bool,
     /// The LST to list, if any.
     pub lst: Option<LstConfig>,
     /// Operators to allow-list (needs `operator_manager == deployer`).
@@ -104,6 +135,14 @@ impl Config {
             delegation_manager: deployer,
             operator_manager: deployer,
             withdrawal_delay: 0,
+            max_reward_bps: U256::from(VAULT_DEFAULT_MAX_REWARD_BPS),
+            min_report_interval: 0,
+            min_deposit: U256::ZERO,
+            total_cap: U256::MAX,
+            min_request_value: U256::ZERO,
+            max_request_value: U256::MAX,
+            batch_cap: QUEUE_MAX_BATCH,
+            allow_unsafe_zero_delays: false,
             lst: Some(LstConfig {
                 name: "Staked Ether".into(),
                 symbol: "stETH".into(),
@@ -165,6 +204,8 @@ pub struct Deployment {
     pub delegation: Address,
     /// The withdrawal queue.
     pub withdrawal_queue: Address,
+    /// lrETH's rate for lending markets and AMMs.
+    pub rate_provider: Address,
     /// The listed LST and its rate source, if one was listed.
     pub lst: Option<(Address, Address)>,
     /// Every program, in deployment order.
@@ -312,6 +353,7 @@ pub fn deploy_protocol_with(
     let delegation = deployer.program("lrt-delegation", delegation_args)?;
     let queue_args = (me, vault, config.withdrawal_delay).abi_encode_params();
     let withdrawal_queue = deployer.program("lrt-withdrawal-queue", queue_args)?;
+    let rate_provider = deployer.program("lrt-rate-provider", (vault,).abi_encode_params())?;
 
     // Each constructor accepts only the program's creator (the init code
     // records it); the read-back also catches programs a manifest points at
@@ -319,7 +361,7 @@ pub fn deploy_protocol_with(
     let administered: Vec<(String, Address)> = deployer
         .programs
         .iter()
-        .filter(|p| p.name != "mock-lst") // An open faucet with no admin.
+        .filter(|p| !WITHOUT_ADMIN.contains(&p.name.as_str()))
         .map(|p| (p.name.clone(), p.address))
         .collect();
     for (name, address) in &administered {
@@ -350,6 +392,7 @@ pub fn deploy_protocol_with(
         operator_registry,
         delegation,
         withdrawal_queue,
+        rate_provider,
         lst,
         programs: deployer.programs,
         steps: deployer.steps,
@@ -503,6 +546,7 @@ pub fn wiring(config: &Config, programs: &Programs) -> Vec<WiringStep> {
             },
         ));
     }
+    steps.extend(parameter_steps(config, programs));
     if let (Some(lst_config), Some((lst, source))) = (&config.lst, programs.lst) {
         // Listing needs the asset-manager role on the registry; the deployer
         // lists on its behalf only when it holds it.
@@ -544,6 +588,58 @@ pub fn wiring(config: &Config, programs: &Programs) -> Vec<WiringStep> {
         }
     }
 
+    steps
+}
+
+/// The wiring of the parameters a constructor does not take, each only
+/// when the configuration differs from what the constructor leaves.
+fn parameter_steps(config: &Config, programs: &Programs) -> Vec<WiringStep> {
+    let mut steps = Vec::new();
+    if config.max_reward_bps != U256::from(VAULT_DEFAULT_MAX_REWARD_BPS)
+        || config.min_report_interval != 0
+    {
+        steps.push(WiringStep::new(
+            "set the reward bound and the minimum report interval",
+            programs.vault,
+            &IVault::setRewardLimitsCall {
+                maxRewardBps: config.max_reward_bps,
+                minReportInterval: config.min_report_interval,
+            },
+        ));
+    }
+    // An asset manager's call: sent when the deployer holds the role
+    // (`ConfigFile::resolve` refuses limits it could not set).
+    if (!config.min_deposit.is_zero() || config.total_cap != U256::MAX)
+        && config.asset_manager == config.deployer
+    {
+        steps.push(WiringStep::new(
+            "set the minimum deposit and the total cap",
+            programs.vault,
+            &IVault::setDepositLimitsCall {
+                minDeposit: config.min_deposit,
+                totalCap: config.total_cap,
+            },
+        ));
+    }
+    if !config.min_request_value.is_zero() || config.max_request_value != U256::MAX {
+        steps.push(WiringStep::new(
+            "set the withdrawal request limits",
+            programs.withdrawal_queue,
+            &IWithdrawalQueue::setRequestLimitsCall {
+                minValue: config.min_request_value,
+                maxValue: config.max_request_value,
+            },
+        ));
+    }
+    if config.batch_cap != QUEUE_MAX_BATCH {
+        steps.push(WiringStep::new(
+            "set the finalization batch cap",
+            programs.withdrawal_queue,
+            &IWithdrawalQueue::setBatchCapCall {
+                cap: config.batch_cap,
+            },
+        ));
+    }
     steps
 }
 
@@ -631,6 +727,7 @@ impl Deployment {
                 "operatorRegistry": address(self.operator_registry),
                 "delegation": address(self.delegation),
                 "withdrawalQueue": address(self.withdrawal_queue),
+                "rateProvider": address(self.rate_provider),
                 "lst": self.lst.map(|(lst, _)| address(lst)),
                 "rateSource": self.lst.map(|(_, source)| address(source)),
             },
@@ -644,6 +741,14 @@ impl Deployment {
                 "unbondingDelay": config.unbonding_delay,
                 "withdrawalDelay": config.withdrawal_delay,
                 "feeBps": config.fee_bps.to_string(),
+                "maxRewardBps": config.max_reward_bps.to_string(),
+                "minReportInterval": config.min_report_interval,
+                "minDeposit": config.min_deposit.to_string(),
+                "totalCap": config.total_cap.to_string(),
+                "minRequestValue": config.min_request_value.to_string(),
+                "maxRequestValue": config.max_request_value.to_string(),
+                "batchCap": config.batch_cap,
+                "allowUnsafeZeroDelays": config.allow_unsafe_zero_delays,
                 "roles": {
                     "pauser": address(config.pauser),
                     "assetManager": address(config.asset_manager),

@@ -23,8 +23,8 @@ use stylus_build::Deployable;
 
 use crate::{
     abi::{
-        IArbWasmCache, IAssetRegistry, IErc20, IOperatorRegistry, IRoles, IVault, ARB_WASM_CACHE,
-        CONSTRUCTOR_SELECTOR,
+        IArbWasmCache, IAssetRegistry, IErc20, IOperatorRegistry, IRateProvider, IRoles, IVault,
+        IWithdrawalQueue, ARB_WASM_CACHE, CONSTRUCTOR_SELECTOR,
     },
     backend::{Backend, Mined},
     client::{dry_run, request, view, TxError},
@@ -294,10 +294,13 @@ impl Journal for ManifestJournal<'_> {
 }
 
 /// Whether the program at `address` was constructed: it has an admin, or
-/// (the mock LST, which has none) a symbol.
+/// (the rate provider, which has none) a vault, or (the mock LST) a symbol.
 fn constructed(backend: &mut impl Backend, address: Address) -> Result<bool> {
     if let Ok(admin) = view(backend, address, &IRoles::adminCall {}) {
         return Ok(admin != Address::ZERO);
+    }
+    if let Ok(vault) = view(backend, address, &IRateProvider::vaultCall {}) {
+        return Ok(vault != Address::ZERO);
     }
     Ok(view(backend, address, &IErc20::symbolCall {}).is_ok_and(|symbol| !symbol.is_empty()))
 }
@@ -338,6 +341,26 @@ pub fn wiring_in_effect(backend: &mut impl Backend, to: Address, data: &[u8]) ->
         IVault::setFeeCall::SELECTOR => {
             let call = IVault::setFeeCall::abi_decode(data)?;
             read(backend, to, &IVault::feeBpsCall {})? == call.feeBps
+        }
+        IVault::setRewardLimitsCall::SELECTOR => {
+            let call = IVault::setRewardLimitsCall::abi_decode(data)?;
+            let limits = read(backend, to, &IVault::rewardLimitsCall {})?;
+            limits.maxRewardBps == call.maxRewardBps
+                && limits.minReportInterval == call.minReportInterval
+        }
+        IVault::setDepositLimitsCall::SELECTOR => {
+            let call = IVault::setDepositLimitsCall::abi_decode(data)?;
+            let limits = read(backend, to, &IVault::depositLimitsCall {})?;
+            limits.minDeposit == call.minDeposit && limits.totalCap == call.totalCap
+        }
+        IWithdrawalQueue::setRequestLimitsCall::SELECTOR => {
+            let call = IWithdrawalQueue::setRequestLimitsCall::abi_decode(data)?;
+            let config = read(backend, to, &IWithdrawalQueue::configCall {})?;
+            config.minRequestValue == call.minValue && config.maxRequestValue == call.maxValue
+        }
+        IWithdrawalQueue::setBatchCapCall::SELECTOR => {
+            let call = IWithdrawalQueue::setBatchCapCall::abi_decode(data)?;
+            read(backend, to, &IWithdrawalQueue::configCall {})?.batchCap == call.cap
         }
         IAssetRegistry::addAssetCall::SELECTOR => {
             let call = IAssetRegistry::addAssetCall::abi_decode(data)?;

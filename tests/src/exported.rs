@@ -19,7 +19,7 @@ pub fn abi(contract: &str) -> JsonAbi {
 
 /// Every program of deployment `d` with the name of its exported ABI
 /// (`abi/<name>.json`).
-pub fn programs(d: &Deployment) -> [(&'static str, Address); 8] {
+pub fn programs(d: &Deployment) -> [(&'static str, Address); 9] {
     let (lst, rate_source) = d.lst.expect("the deployment lists an LST");
     [
         ("LrtToken", d.token),
@@ -28,6 +28,7 @@ pub fn programs(d: &Deployment) -> [(&'static str, Address); 8] {
         ("OperatorRegistry", d.operator_registry),
         ("Delegation", d.delegation),
         ("WithdrawalQueue", d.withdrawal_queue),
+        ("RateProvider", d.rate_provider),
         ("RateSource", rate_source),
         ("MockLst", lst),
     ]

@@ -84,6 +84,18 @@ pub const CREATOR_SLOT: B256 = B256::new(
         .finalize(),
 );
 
+/// Fails unless the caller created the program, when its deployment
+/// recorded a creator at [`CREATOR_SLOT`] (see [`Roles::init`]). For the
+/// constructors of programs without roles.
+pub fn check_creator(vm: &dyn Host) -> Result<(), NotCreator> {
+    let caller = vm.msg_sender();
+    let creator = Address::from_word(vm.storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)));
+    if !creator.is_zero() && creator != caller {
+        return Err(NotCreator { caller, creator });
+    }
+    Ok(())
+}
+
 /// Role memberships plus the current and pending admin.
 ///
 /// The same shape as OpenZeppelin's `AccessControl` to integrators (its
@@ -112,14 +124,7 @@ impl Roles {
     /// cargo-stylus's StylusDeployer, which creates and constructs in one
     /// transaction) accepts any caller.
     pub fn init(&mut self, admin: Address) -> Result<(), AccessError> {
-        let caller = self.vm().msg_sender();
-        let creator = Address::from_word(
-            self.vm()
-                .storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)),
-        );
-        if !creator.is_zero() && creator != caller {
-            return Err(NotCreator { caller, creator }.into());
-        }
+        check_creator(self.vm())?;
         if admin.is_zero() {
             return Err(InvalidAdmin { admin }.into());
         }

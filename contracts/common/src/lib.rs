@@ -13,6 +13,7 @@ pub mod constants;
 pub mod export;
 pub mod external;
 pub mod interfaces;
+pub mod introspection;
 pub mod math;
 pub mod rate_limit;
 pub mod shares;

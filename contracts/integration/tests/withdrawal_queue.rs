@@ -1667,3 +1667,42 @@ mod sequences {
         p.assert_books();
     }
 }
+
+// ----- ERC-165 and ERC-7540's request signature -----
+
+#[motsu::test]
+fn queue_supports_erc165_and_erc7540_async_redemption() {
+    let p = Protocol::deploy();
+    let id = |value: u32| alloy_primitives::FixedBytes(value.to_be_bytes());
+    let queue = p.withdrawals.sender(p.admin);
+    // ERC-165's own id and ERC-7540's asynchronous-redemption id as the
+    // standard publishes them.
+    assert!(queue.supports_interface(id(0x01ff_c9a7)));
+    assert!(queue.supports_interface(id(0x620e_e8e4)));
+    assert!(!queue.supports_interface(id(0xffff_ffff)));
+    // Not ERC-20: the queue escrows lrETH, it is no token.
+    assert!(!queue.supports_interface(id(0x3637_2b07)));
+}
+
+#[motsu::test]
+fn erc7540_request_redeem_without_a_payout_asset_pays_in_eth(alice: Address) {
+    let p = Protocol::deploy();
+    p.deposit_eth(alice, ether(5));
+    let id = p
+        .withdrawals
+        .sender(alice)
+        .request_redeem_eth(ether(2), alice, alice)
+        .motsu_unwrap();
+    let (controller, payout_asset, shares, value, _, _, _) =
+        p.withdrawals.sender(alice).get_request(id).motsu_unwrap();
+    assert_eq!(controller, alice);
+    assert_eq!(payout_asset, ETH);
+    assert_eq!(shares, ether(2));
+    assert_eq!(value, ether(2));
+    assert_eq!(
+        p.withdrawals
+            .sender(alice)
+            .pending_redeem_request(id, alice),
+        ether(2)
+    );
+}

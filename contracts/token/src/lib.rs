@@ -11,9 +11,12 @@ extern crate alloc;
 
 use alloc::{string::String, vec, vec::Vec};
 
-use alloy_primitives::{Address, B256, U256, U8};
-use lrt_common::access::{AccessError, IRoles, Roles};
+use alloy_primitives::{Address, FixedBytes, B256, U256, U8};
 pub use lrt_common::constants::MINTER_ROLE;
+use lrt_common::{
+    access::{AccessError, IRoles, Roles},
+    introspection::{supports, ERC165, ERC20, ERC20_METADATA, ERC2612},
+};
 use openzeppelin_stylus::{
     token::erc20::{
         self,
@@ -165,6 +168,12 @@ impl LrtToken {
     #[selector(name = "MINTER_ROLE")]
     pub fn minter_role(&self) -> B256 {
         MINTER_ROLE
+    }
+
+    /// ERC-165: ERC-165, ERC-20 and its metadata (`name`, `symbol`,
+    /// `decimals`), and EIP-2612 permit.
+    pub fn supports_interface(&self, interface_id: FixedBytes<4>) -> bool {
+        supports(interface_id, &[ERC165, ERC20, ERC20_METADATA, ERC2612])
     }
 
     /// Mints `amount` to `to`. Minters only.

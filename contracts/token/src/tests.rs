@@ -147,6 +147,25 @@ fn submit(
 }
 
 #[motsu::test]
+fn supports_erc165_erc20_metadata_and_permit(token: Contract<LrtToken>, admin: Address) {
+    token.sender(admin).constructor(admin).motsu_unwrap();
+    let id = |value: u32| alloy_primitives::FixedBytes(value.to_be_bytes());
+    // The ids as ERC-165, OpenZeppelin's IERC20 / IERC20Metadata and
+    // EIP-2612 define them.
+    for (name, value) in [
+        ("ERC-165", 0x01ff_c9a7),
+        ("ERC-20", 0x3637_2b07),
+        ("ERC-20 metadata", 0xa219_a025),
+        ("EIP-2612", 0x9d8f_f7da),
+    ] {
+        assert!(token.sender(admin).supports_interface(id(value)), "{name}");
+    }
+    // ERC-7575's share interface (`vault(address)`) is not implemented.
+    assert!(!token.sender(admin).supports_interface(id(0xf815_c03d)));
+    assert!(!token.sender(admin).supports_interface(id(0xffff_ffff)));
+}
+
+#[motsu::test]
 fn reports_name_symbol_decimals_and_minter_role(token: Contract<LrtToken>, admin: Address) {
     token.sender(admin).constructor(admin).motsu_unwrap();
     assert_eq!(token.sender(admin).name(), "Liquid Restaked ETH");

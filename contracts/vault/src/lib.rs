@@ -23,7 +23,7 @@ extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, U128, U256, U64};
+use alloy_primitives::{Address, FixedBytes, U128, U256, U64};
 use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
@@ -37,6 +37,7 @@ use lrt_common::{
         currentRateCall, mintCall, onDelegateCall, refreshRateCall, totalSupplyCall,
         unusableAssetsCall,
     },
+    introspection::{supports, ERC165, RATE_PROVIDER},
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::{fee_shares, to_assets, to_shares},
     transfer::{
@@ -180,6 +181,10 @@ lrt_common::sol_declarations! {
     /// while it is not zero nothing prices shares.
     #[derive(Debug)]
     event UnusableRatesSet(uint256 unusable_assets);
+    /// The valuation of total assets moved or was confirmed at `updated_at`
+    /// (a reward report, a slash, or an asset's rate checked afresh).
+    #[derive(Debug)]
+    event ValuationUpdated(uint64 updated_at);
 }
 
 lrt_common::errors! {
@@ -348,6 +353,9 @@ lrt_common::roles_contract_abi! {
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function rewardLimits() external view returns (uint256 maxRewardBps, uint64 minReportInterval, uint64 lastReportAt);
     function depositLimits() external view returns (uint256 minDeposit, uint256 totalCap);
+    function previewRedeem(uint256 shares) external view returns (uint256 assets);
+    function valuationUpdatedAt() external view returns (uint64 updatedAt);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool supported);
 ",
     declarations: [lrt_common::transfer::SOL_DECLARATIONS],
 }
@@ -395,6 +403,9 @@ pub struct Vault {
     restaking_layer: StorageAddress,
     /// The withdrawal queue, which sets liquidity aside and pays it out.
     withdrawal_queue: StorageAddress,
+    /// When the valuation of total assets last moved or was confirmed (see
+    /// `ValuationUpdated`): the `updatedAt` the rate provider reports.
+    valuation_updated_at: StorageU64,
 }
 
 #[public]
@@ -425,6 +436,8 @@ impl Vault {
         self.treasury.set(treasury);
         self.max_reward_bps.set(U256::from(100));
         self.total_cap.set(U128::MAX);
+        // Empty books are valued exactly (one share is worth 1 ETH).
+        self.mark_valuation();
         Ok(())
     }
 
@@ -472,8 +485,8 @@ impl Vault {
     /// `StaleRate`, `RateOutOfBounds`, `InvalidRate`.
     ///
     /// # Events
-    /// `Deposit`, `AssetRevalued` when the asset's rate moved, and the
-    /// token's `Transfer`.
+    /// `Deposit`, `AssetRevalued` when the asset's rate moved,
+    /// `ValuationUpdated`, and the token's `Transfer`.
     pub fn deposit_asset(
         &mut self,
         asset: Address,
@@ -527,7 +540,7 @@ impl Vault {
     ///
     /// # Events
     /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
-    /// count changed.
+    /// count changed; `ValuationUpdated`.
     pub fn sync_asset_rate(&mut self, asset: Address) -> Result<U256, Error> {
         let rate = self.refresh_book(asset)?.0;
         let calldata = encode_words(unusableAssetsCall::SELECTOR, &[]);
@@ -548,7 +561,7 @@ impl Vault {
     ///
     /// # Events
     /// `AssetRevalued` when the rate moved, `UnusableRatesSet` when the
-    /// count changed.
+    /// count changed; `ValuationUpdated`.
     pub fn on_rate_update(
         &mut self,
         asset: Address,
@@ -562,6 +575,9 @@ impl Vault {
         let mut book = self.book(asset);
         book.rate = rate;
         self.store_book(asset, &book)?;
+        // A rate the registry accepted outside a vault call moves the
+        // valuation as much as one the vault fetched itself.
+        self.mark_valuation();
         self.set_unusable_rates(unusable_assets);
         Ok(())
     }
@@ -708,12 +724,13 @@ impl Vault {
     /// [`Error::NotRestakingLayer`], [`Error::InsufficientDelegated`].
     ///
     /// # Events
-    /// `StakeSlashed`.
+    /// `StakeSlashed`, `ValuationUpdated`.
     pub fn on_stake_slashed(&mut self, asset: Address, amount: U256) -> Result<U256, Error> {
         self.only(self.restaking_layer.get())?;
         let mut book = self.book(asset);
         book.take_delegated(asset, amount)?;
         let value_lost = self.store_book(asset, &book)?;
+        self.mark_valuation();
         lrt_common::emit!(self.vm(), StakeSlashed { asset: asset; amount: amount, value_lost: value_lost });
         Ok(value_lost)
     }
@@ -797,7 +814,8 @@ impl Vault {
     /// [`Error::RatesUnusable`].
     ///
     /// # Events
-    /// `RewardsDistributed`, and the token's `Transfer` for the fee.
+    /// `RewardsDistributed`, `ValuationUpdated`, and the token's `Transfer`
+    /// for the fee.
     #[payable]
     pub fn distribute_rewards(&mut self) -> Result<(), Error> {
         self.roles
@@ -840,6 +858,7 @@ impl Vault {
         book.idle = book.idle.checked_add(rewards).ok_or_else(overflow)?;
         self.store_book(ETH, &book)?;
         self.last_report_at.set(U64::from(now));
+        self.mark_valuation();
         let total = total.checked_add(rewards).ok_or_else(overflow)?;
         let fee = mul_div(rewards, self.fee_bps.get(), BPS, Rounding::Down).ok_or_else(overflow)?;
         let minted = fee_shares(fee, total, supply).ok_or_else(overflow)?;
@@ -1047,6 +1066,38 @@ impl Vault {
         room_in_units.min(cap.saturating_sub(book.idle.saturating_add(book.delegated)))
     }
 
+    /// ETH that redeeming `shares` is worth now, rounded down (the same
+    /// figure as `convertToAssets`). Redemption is asynchronous: a request
+    /// pays the lower of this value at request time and at finalization, so
+    /// this is an upper bound on what a request made now pays.
+    ///
+    /// # Errors
+    /// As [`Self::convert_to_assets`].
+    pub fn preview_redeem(&self, shares: U256) -> Result<U256, Error> {
+        self.convert_to_assets(shares)
+    }
+
+    /// ERC-4626's `maxDeposit(receiver)`: most ETH a deposit may bring now
+    /// (the per-asset form with ETH as the asset).
+    #[selector(name = "maxDeposit")]
+    pub fn max_deposit_eth(&self, receiver: Address) -> U256 {
+        self.max_deposit(ETH, receiver)
+    }
+
+    /// When the valuation of total assets last moved or was confirmed: the
+    /// last reward report, slash or check of an asset's rate, or the
+    /// vault's construction.
+    pub fn valuation_updated_at(&self) -> u64 {
+        self.valuation_updated_at.get().to::<u64>()
+    }
+
+    /// ERC-165: the vault implements ERC-165 and Balancer's `IRateProvider`
+    /// (`getRate`). See abi/README.md for the ERC-4626/7575 views it has
+    /// and why it does not claim those ids.
+    pub fn supports_interface(&self, interface_id: FixedBytes<4>) -> bool {
+        supports(interface_id, &[ERC165, RATE_PROVIDER])
+    }
+
     /// The lrETH token (ERC-7575's `share()`).
     pub fn share(&self) -> Address {
         self.token.get()
@@ -1198,7 +1249,18 @@ impl Vault {
         let mut book = self.book(asset);
         book.rate = answer.0;
         self.store_book(asset, &book)?;
+        self.mark_valuation();
         Ok(answer)
+    }
+
+    /// Records that the valuation moved or was confirmed now; emits
+    /// `ValuationUpdated` once per timestamp.
+    fn mark_valuation(&mut self) {
+        let now = self.vm().block_timestamp();
+        if self.valuation_updated_at.get() != U64::from(now) {
+            self.valuation_updated_at.set(U64::from(now));
+            lrt_common::emit!(self.vm(), ValuationUpdated { ; updated_at: now });
+        }
     }
 
     /// Reads `asset`'s book; ETH is always valued at 1.

@@ -60,7 +60,7 @@ extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{aliases::U96, Address, U128, U256, U64, U8};
+use alloy_primitives::{aliases::U96, Address, FixedBytes, U128, U256, U64, U8};
 use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
@@ -68,6 +68,7 @@ use lrt_common::{
     constants::{ETH, WAD},
     external::{call, first_word, static_call, word, ExternalRevert},
     interfaces::assetTotalsCall,
+    introspection::{supports, ERC165, ERC7540_REDEEM},
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::to_assets,
 };
@@ -370,6 +371,7 @@ lrt_common::roles_contract_abi! {
     function nextFinalizable(address asset) external view returns (bool found, uint256 requestId, uint64 dueAt);
     function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
     function config() external view returns (address vault, address share, address registry, uint64 withdrawalDelay, uint256 minRequestValue, uint256 maxRequestValue, uint64 batchCap);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool supported);
 ",
     declarations: [lrt_common::transfer::SOL_DECLARATIONS],
 }
@@ -832,7 +834,32 @@ impl WithdrawalQueue {
         Ok(())
     }
 
+    /// ERC-7540's `requestRedeem(shares, controller, owner)`: a request paid
+    /// in ETH, as [`Self::request_redeem`] with ETH as the payout asset.
+    ///
+    /// # Errors
+    /// As [`Self::request_redeem`].
+    ///
+    /// # Events
+    /// As [`Self::request_redeem`].
+    #[selector(name = "requestRedeem")]
+    pub fn request_redeem_eth(
+        &mut self,
+        shares: U256,
+        controller: Address,
+        owner: Address,
+    ) -> Result<U256, Error> {
+        self.request_redeem(shares, controller, owner, ETH)
+    }
+
     // ----- Views -----
+
+    /// ERC-165: ERC-165 and ERC-7540's asynchronous redemption
+    /// (`requestRedeem(uint256,address,address)`, `pendingRedeemRequest`,
+    /// `claimableRedeemRequest`).
+    pub fn supports_interface(&self, interface_id: FixedBytes<4>) -> bool {
+        supports(interface_id, &[ERC165, ERC7540_REDEEM])
+    }
 
     /// ERC-7540: the shares of request `request_id` still pending, if
     /// `controller` controls it (zero otherwise).
