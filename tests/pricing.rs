@@ -24,7 +24,7 @@ fn revert_of<C: SolCall>(
     value: U256,
     call: &C,
 ) -> Vec<u8> {
-    let tx = request(from, Some(to), value, call.abi_encode().into());
+    let tx = request(from, Some(to), value, call.abi_encode());
     match Backend::call(node, &tx).expect("a call") {
         Called::Revert(data) => data.to_vec(),
         other => panic!("{} should revert: {other:?}", C::SIGNATURE),

@@ -1135,7 +1135,10 @@ fn a_refused_reading_is_reported_once_and_lifted_by_an_accepted_one(
     let beyond = moved(RATE, 101);
     source.sender(admin).set_rate(beyond).motsu_unwrap();
     assert_eq!(
-        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        registry
+            .sender(keeper)
+            .report_unusable_rate(asset)
+            .motsu_unwrap(),
         U256::from(1)
     );
     registry.assert_emitted(&RateUnusable {
@@ -1146,10 +1149,17 @@ fn a_refused_reading_is_reported_once_and_lifted_by_an_accepted_one(
     });
     let before = snapshot(&registry, asset);
     assert_eq!(
-        registry.sender(keeper).report_unusable_rate(asset).motsu_unwrap(),
+        registry
+            .sender(keeper)
+            .report_unusable_rate(asset)
+            .motsu_unwrap(),
         U256::from(1)
     );
-    assert_eq!(snapshot(&registry, asset), before, "a second report changes nothing");
+    assert_eq!(
+        snapshot(&registry, asset),
+        before,
+        "a second report changes nothing"
+    );
     assert_eq!(
         registry.sender(keeper).rate_status(asset),
         (true, full_budget(BOUND_BPS), full_budget(BOUND_BPS))
