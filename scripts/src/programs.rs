@@ -24,6 +24,8 @@ pub const PROTOCOL_PACKAGES: &[&str] = &[
     "lrt-token",
     "lrt-asset-registry",
     "lrt-rate-source",
+    "lrt-chainlink-rate-source",
+    "mock-aggregator",
     "mock-lst",
     "lrt-operator-registry",
     "lrt-vault",

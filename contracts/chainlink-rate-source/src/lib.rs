@@ -6,9 +6,9 @@
 //!
 //! # What it refuses, and why
 //!
-//! Each refusal is a typed error, so the registry's `refreshRate` reverts
-//! with it and the asset is blocked (fail closed) while every other asset
-//! carries on:
+//! Each refusal is a typed error of `latestRate()`; the registry's
+//! `refreshRate` then reverts (with its `InvalidRate(asset, 0, 0)`) and the
+//! asset is blocked (fail closed) while every other asset carries on:
 //!
 //! - **An incomplete round** (`updatedAt == 0`, or `answeredInRound <
 //!   roundId`): the answer belongs to no finished round.
@@ -43,7 +43,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, I256, U256, U64};
 use alloy_sol_types::SolCall;
 use lrt_common::{
-    access::{check_creator, AccessError},
+    access::CREATOR_SLOT,
     external::{first_word, static_call, word, ExternalRevert},
 };
 use stylus_sdk::{
@@ -57,6 +57,11 @@ pub const MAX_GRACE_PERIOD: u64 = 86_400;
 pub const MAX_DECIMALS: u64 = 36;
 
 lrt_common::sol_declarations! {
+    /// The constructor was called by another account than the program's
+    /// creator, which its deployment recorded (the roles' error, same
+    /// signature: the adapter has no roles).
+    #[derive(Debug)]
+    error NotCreator(address caller, address creator);
     /// The feed is the zero address.
     #[derive(Debug)]
     error InvalidFeed(address feed);
@@ -108,6 +113,8 @@ mod calls {
 lrt_common::errors! {
     /// Why an adapter call failed.
     pub enum Error {
+        /// See [`NotCreator`].
+        NotCreator(NotCreator { caller, creator }),
         /// See [`InvalidFeed`].
         InvalidFeed(InvalidFeed { feed }),
         /// See [`GracePeriodTooLong`].
@@ -130,8 +137,6 @@ lrt_common::errors! {
         SequencerGracePeriod(SequencerGracePeriod { up_since, grace_ends, now }),
     }
     nested {
-        /// The constructor was called by another account than the creator.
-        Access(AccessError),
         /// A feed reverted; its revert data is passed on unchanged.
         External(ExternalRevert),
     }
@@ -144,7 +149,6 @@ pub const ABI_SECTIONS: &[lrt_common::export::Section] = {
     use lrt_common::export::Section;
     &[
         Section::Declarations(SOL_DECLARATIONS),
-        Section::Declarations(lrt_common::access::SOL_DECLARATIONS),
         Section::NamedReturns(
             "
     function latestRate() external view returns (uint256 rate, uint256 updatedAt);
@@ -173,7 +177,7 @@ impl ChainlinkRateSource {
     /// creator may construct it.
     ///
     /// # Errors
-    /// [`Error::Access`] (`NotCreator`), [`Error::InvalidFeed`],
+    /// [`Error::NotCreator`], [`Error::InvalidFeed`],
     /// [`Error::GracePeriodTooLong`], [`Error::UnsupportedDecimals`]; the
     /// feed's revert data when `decimals()` fails.
     ///
@@ -186,7 +190,16 @@ impl ChainlinkRateSource {
         sequencer_feed: Address,
         grace_period: u64,
     ) -> Result<(), Error> {
-        check_creator(self.vm())?;
+        // As the roles' `init` checks it: settings chosen by whoever saw the
+        // program created would be as bad as an admin chosen by them.
+        let caller = self.vm().msg_sender();
+        let creator = Address::from_word(
+            self.vm()
+                .storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)),
+        );
+        if !creator.is_zero() && creator != caller {
+            return Err(NotCreator { caller, creator }.into());
+        }
         if feed.is_zero() {
             return Err(InvalidFeed { feed }.into());
         }

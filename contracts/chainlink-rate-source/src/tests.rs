@@ -2,6 +2,7 @@
 //! refusal, and the sequencer guard through down, grace and up.
 
 use alloy_primitives::{aliases::U80, Address, I256, U256};
+use lrt_common::access::AccessError;
 use mock_aggregator::MockAggregator;
 use motsu::prelude::*;
 

@@ -15,7 +15,6 @@ use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap},
-    stylus_core::Host,
 };
 
 crate::sol_declarations! {
@@ -85,18 +84,6 @@ pub const CREATOR_SLOT: B256 = B256::new(
         .finalize(),
 );
 
-/// [`AccessError::NotCreator`] unless the caller is the account that created
-/// the program (or none was recorded): for constructors, including those of
-/// programs without an admin, whose settings a front-runner must not choose.
-pub fn check_creator<H: Host + ?Sized>(vm: &H) -> Result<(), AccessError> {
-    let caller = vm.msg_sender();
-    let creator = Address::from_word(vm.storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)));
-    if !creator.is_zero() && creator != caller {
-        return Err(NotCreator { caller, creator }.into());
-    }
-    Ok(())
-}
-
 /// Role memberships plus the current and pending admin.
 ///
 /// The same shape as OpenZeppelin's `AccessControl` to integrators (its
@@ -125,7 +112,14 @@ impl Roles {
     /// cargo-stylus's StylusDeployer, which creates and constructs in one
     /// transaction) accepts any caller.
     pub fn init(&mut self, admin: Address) -> Result<(), AccessError> {
-        check_creator(self.vm())?;
+        let caller = self.vm().msg_sender();
+        let creator = Address::from_word(
+            self.vm()
+                .storage_load_bytes32(U256::from_be_bytes(CREATOR_SLOT.0)),
+        );
+        if !creator.is_zero() && creator != caller {
+            return Err(NotCreator { caller, creator }.into());
+        }
         if admin.is_zero() {
             return Err(InvalidAdmin { admin }.into());
         }
