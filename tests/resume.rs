@@ -130,7 +130,7 @@ fn uninterrupted(config: &Config) -> (usize, Vec<usize>, usize) {
     let (deployment, _) =
         deploy_resuming(&mut whole, artifacts(), config, &manifest_path("whole")).unwrap();
     let (transactions, creations, programs) = (whole.sent, whole.creations, whole.created.len());
-    assert_eq!(programs, deploy::dry_run::packages(&config).len());
+    assert_eq!(programs, deploy::dry_run::packages(config).len());
     assert_eq!(creations.len(), programs);
     assert_wired(&mut node, &deployment, admin);
     (transactions, creations, programs)
