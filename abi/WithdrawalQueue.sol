@@ -24,8 +24,10 @@ interface IWithdrawalQueue {
     error RequestAlreadyClaimed(uint256 requestId);
     error RequestAlreadyFinalized(uint256 requestId);
     error RequestBelowMinimum(uint256 value, uint256 minimum);
+    error RequestExceedsLine(address asset, uint256 lineValue, uint256 holdings);
     error RequestNotDue(uint256 requestId, uint64 dueAt, uint64 now);
     error RequestNotFinalized(uint256 requestId);
+    error SelfOperator(address account);
     error UnknownRequest(uint256 requestId);
     error UnsupportedPayoutAsset(address asset);
     error WithdrawalsPaused();
@@ -34,6 +36,7 @@ interface IWithdrawalQueue {
     event AdminTransferStarted(address indexed current, address indexed pending);
     event AdminTransferred(address indexed previous, address indexed current);
     event BatchCapSet(uint64 cap);
+    event OperatorSet(address indexed controller, address indexed operator, bool approved);
     event RedeemCancelled(uint256 indexed requestId, address indexed controller, uint256 shares);
     event RedeemClaimed(uint256 indexed requestId, address indexed controller, address indexed receiver, address asset, uint256 amount);
     event RedeemFinalized(uint256 indexed requestId, address indexed controller, address indexed asset, uint256 shares, uint256 value, uint256 amount, uint256 shareRate, uint256 assetRate);
@@ -57,6 +60,7 @@ interface IWithdrawalQueue {
     function getRequest(uint256 requestId) external view returns (address controller, address payoutAsset, uint256 shares, uint256 valueAtRequest, uint64 requestedAt, uint8 status, uint256 reserved);
     function grantRole(bytes32 role, address account) external;
     function hasRole(bytes32 role, address account) external view returns (bool);
+    function isOperator(address controller, address operator) external view returns (bool status);
     function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
     function nextFinalizable(address asset) external view returns (bool found, uint256 requestId, uint64 dueAt);
     function pendingAdmin() external view returns (address);
@@ -69,6 +73,7 @@ interface IWithdrawalQueue {
     function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256 count, uint256[] memory ids);
     function revokeRole(bytes32 role, address account) external;
     function setBatchCap(uint64 cap) external;
+    function setOperator(address operator, bool approved) external returns (bool);
     function setRequestLimits(uint256 minValue, uint256 maxValue) external;
     function setWithdrawalDelay(uint64 delay) external;
     function supportsInterface(bytes4 interfaceId) external view returns (bool supported);

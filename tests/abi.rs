@@ -8,11 +8,15 @@
 
 use alloy_primitives::U256;
 use deploy::{client::request, Backend, Called};
-use e2e::{deployed, exported};
+use deploy::{deploy_protocol, Config};
+use devnode::{Devnode, DevnodeConfig};
+use e2e::{artifacts, exported};
 
 #[test]
 fn every_exported_function_is_routed_by_its_program() {
-    let (mut node, d, _) = deployed(false);
+    let mut node = Devnode::new(DevnodeConfig::default());
+    let config = Config::devnet_with_chainlink(node.dev_account());
+    let d = deploy_protocol(&mut node, artifacts(), &config).expect("deployment");
     let caller = node.accounts()[5];
     let contracts = exported::programs(&d);
     let mut checked = 0;

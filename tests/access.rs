@@ -41,7 +41,7 @@ fn refuses(data: &[u8], caller: Address) -> bool {
 fn exactly_the_privileged_functions_refuse_a_caller_without_roles() {
     let mut node = Devnode::new(DevnodeConfig::default());
     let stranger = node.accounts()[7];
-    let mut config = Config::devnet(node.dev_account());
+    let mut config = Config::devnet_with_chainlink(node.dev_account());
     // An operator at the address the "ones" arguments name, so that a
     // slash of it reaches the slasher check.
     config.operators = vec![OperatorConfig {
@@ -103,6 +103,11 @@ const PRIVILEGED: &[&str] = &[
     "LrtToken.grantRole",
     "LrtToken.mint",
     "LrtToken.revokeRole",
+    "MockAggregator.beginAdminTransfer",
+    "MockAggregator.grantRole",
+    "MockAggregator.revokeRole",
+    "MockAggregator.setAnswer",
+    "MockAggregator.setRoundData",
     "MockLst.setTransferShortfall",
     "OperatorRegistry.addOperator",
     "OperatorRegistry.beginAdminTransfer",

@@ -6,7 +6,7 @@ use alloy_sol_types::{SolCall, SolValue};
 use deploy::{
     abi::{roles, IArbWasm, IArbWasmCache, IAssetRegistry, IOperatorRegistry, IRoles, IVault},
     abi::{IDelegation, IErc20, IMockLst, IWithdrawalQueue, ARB_WASM, ARB_WASM_CACHE, ETH},
-    simulate, transact, view, Config, Deployment, Mined, TxError, ETHER, WITHOUT_ADMIN,
+    simulate, transact, view, Config, Deployment, Mined, TxError, ETHER,
 };
 use devnode::{BlockTag, Devnode};
 use e2e::{artifacts, deployed, event};
@@ -49,7 +49,7 @@ fn only_the_creator_of_a_program_may_call_its_constructor() {
 fn deployment_is_activated_and_wired() {
     let (mut node, d, config) = deployed(true);
     let admin = config.deployer;
-    assert_eq!(d.programs.len(), deploy::PROTOCOL_PACKAGES.len());
+    assert_eq!(d.programs.len(), deploy::dry_run::packages(&config).len());
     for program in &d.programs {
         let version = view(
             &mut node,
@@ -74,7 +74,7 @@ fn deployment_is_activated_and_wired() {
         )
         .unwrap();
         assert!(cached, "{} is cached", program.name);
-        if !WITHOUT_ADMIN.contains(&program.name.as_str()) {
+        if deploy::protocol::has_admin(&program.name) {
             let owner = view(&mut node, program.address, &IRoles::adminCall {}).unwrap();
             assert_eq!(owner, admin, "{} admin", program.name);
         }

@@ -2,6 +2,7 @@
 //! otherwise link its own copy of the devnode, the deploy tool and alloy.
 mod abi;
 mod access;
+mod chainlink;
 mod lifecycle;
 mod permit;
 mod pricing;

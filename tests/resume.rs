@@ -130,7 +130,7 @@ fn uninterrupted(config: &Config) -> (usize, Vec<usize>, usize) {
     let (deployment, _) =
         deploy_resuming(&mut whole, artifacts(), config, &manifest_path("whole")).unwrap();
     let (transactions, creations, programs) = (whole.sent, whole.creations, whole.created.len());
-    assert_eq!(programs, deploy::PROTOCOL_PACKAGES.len());
+    assert_eq!(programs, deploy::dry_run::packages(config).len());
     assert_eq!(creations.len(), programs);
     assert_wired(&mut node, &deployment, admin);
     (transactions, creations, programs)
@@ -276,7 +276,10 @@ fn a_deployment_waiting_to_be_mined_stops_the_next_run_until_it_is_mined_or_drop
     // at the recorded address, and finishes the deployment.
     let mut dropped = Flaky::new(&mut node, usize::MAX);
     let (deployment, _) = deploy_resuming(&mut dropped, artifacts(), &config, &path).unwrap();
-    assert_eq!(dropped.created.len(), deploy::PROTOCOL_PACKAGES.len());
+    assert_eq!(
+        dropped.created.len(),
+        deploy::dry_run::packages(&config).len()
+    );
     let program = deployment
         .programs
         .iter()
@@ -315,7 +318,7 @@ fn a_deployment_whose_nonce_another_transaction_took_is_deployed_anew() {
     // deploys the program with the next nonce and finishes.
     let mut next = Flaky::new(&mut node, usize::MAX);
     let (deployment, _) = deploy_resuming(&mut next, artifacts(), &config, &path).unwrap();
-    assert_eq!(next.created.len(), deploy::PROTOCOL_PACKAGES.len());
+    assert_eq!(next.created.len(), deploy::dry_run::packages(&config).len());
     let program = deployment
         .programs
         .iter()

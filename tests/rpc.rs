@@ -13,7 +13,7 @@ use deploy::{
     manifest::Manifest,
     resume::deploy_resuming,
     rpc::RpcBackend,
-    transact, view, Backend, Config, OperatorConfig, ETHER, WITHOUT_ADMIN,
+    transact, view, Backend, Config, OperatorConfig, ETHER,
 };
 use devnode::{Devnode, DevnodeConfig, ServerHandle, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use e2e::artifacts;
@@ -114,7 +114,7 @@ fn deploys_over_json_rpc_and_a_second_run_sends_nothing() {
     for program in d
         .programs
         .iter()
-        .filter(|p| !WITHOUT_ADMIN.contains(&p.name.as_str()))
+        .filter(|p| deploy::protocol::has_admin(&p.name))
     {
         let admin = view(&mut backend, program.address, &IRoles::adminCall {}).unwrap();
         assert_eq!(admin, DEV_ACCOUNT, "{}", program.name);

@@ -156,6 +156,14 @@ sol!(
 );
 sol!(
     #[sol(all_derives)]
+    "../abi/ChainlinkRateSource.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../abi/MockAggregator.sol"
+);
+sol!(
+    #[sol(all_derives)]
     "../abi/OperatorRegistry.sol"
 );
 sol!(

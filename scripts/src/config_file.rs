@@ -17,7 +17,10 @@ use alloy_primitives::{
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Config, LstConfig, OperatorConfig, QUEUE_MAX_BATCH, VAULT_MAX_REWARD_BPS};
+use crate::protocol::{
+    ChainlinkAssetConfig, Config, FeedSource, LstConfig, OperatorConfig, QUEUE_MAX_BATCH,
+    VAULT_MAX_REWARD_BPS,
+};
 
 /// The highest protocol fee the vault accepts, in basis points.
 pub const MAX_FEE_BPS: u64 = 2_000;
@@ -66,9 +69,120 @@ pub struct ConfigFile {
     /// The devnet LST and its rate source.
     #[serde(default)]
     pub lst: LstFile,
+    /// Assets priced by Chainlink-style feeds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chainlink_assets: Vec<ChainlinkAssetFile>,
     /// Operators to allow-list.
     #[serde(default)]
     pub operators: Vec<OperatorFile>,
+}
+
+/// `[[chainlink_assets]]`: an asset priced by a Chainlink-style feed
+/// through a `lrt-chainlink-rate-source`. `token`, `feed` and
+/// `sequencer_feed` are addresses, or `mock` for devnet mocks deployed with
+/// the protocol (`sequencer_feed` may also be `none`, for a chain without a
+/// sequencer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainlinkAssetFile {
+    /// Token symbol.
+    pub symbol: String,
+    /// The token's address, or `mock`.
+    pub token: String,
+    /// Name of the mock token (only with `token = "mock"`).
+    pub name: Option<String>,
+    /// The exchange-rate feed's address, or `mock`.
+    pub feed: String,
+    /// Decimals of the mock feed (default 18).
+    pub mock_decimals: Option<u8>,
+    /// The mock feed's first answer, as a decimal ETH per token.
+    pub mock_answer: Option<String>,
+    /// The sequencer uptime feed's address, `mock` or `none`.
+    pub sequencer_feed: String,
+    /// Seconds after the sequencer comes back up during which rates are refused.
+    pub grace_period: u64,
+    /// Most tokens the vault may hold.
+    pub deposit_cap: String,
+    /// Oldest a rate may be, seconds.
+    pub max_staleness: u64,
+    /// Most a rate may move per update, basis points.
+    pub max_change_bps: u64,
+}
+
+impl ChainlinkAssetFile {
+    fn resolve(&self, i: usize) -> Result<ChainlinkAssetConfig> {
+        let field = |name: &str| format!("chainlink_assets[{i}].{name}");
+        let address = |name: &str, value: &str| -> Result<Address> {
+            value
+                .parse()
+                .with_context(|| format!("{}: `{value}` is not an address or `mock`", field(name)))
+        };
+        let token = match self.token.as_str() {
+            "mock" => None,
+            other => Some(address("token", other)?),
+        };
+        let feed = match self.feed.as_str() {
+            "mock" => {
+                let decimals = self.mock_decimals.unwrap_or(18);
+                if decimals > 36 {
+                    bail!("{}: at most 36", field("mock_decimals"));
+                }
+                let answer = self.mock_answer.as_deref().ok_or_else(|| {
+                    anyhow::anyhow!("{} is needed with a mock feed", field("mock_answer"))
+                })?;
+                let answer = parse_units(answer, decimals).with_context(|| field("mock_answer"))?;
+                FeedSource::Mock { decimals, answer }
+            }
+            other => FeedSource::At(address("feed", other)?),
+        };
+        let sequencer_feed = match self.sequencer_feed.as_str() {
+            "none" => None,
+            "mock" => Some(FeedSource::Mock {
+                decimals: 0,
+                answer: U256::ZERO,
+            }),
+            other => Some(FeedSource::At(address("sequencer_feed", other)?)),
+        };
+        Ok(ChainlinkAssetConfig {
+            symbol: self.symbol.clone(),
+            token,
+            name: self.name.clone().unwrap_or_else(|| self.symbol.clone()),
+            feed,
+            sequencer_feed,
+            grace_period: self.grace_period,
+            deposit_cap: parse_amount(&self.deposit_cap).with_context(|| field("deposit_cap"))?,
+            max_staleness: self.max_staleness,
+            max_change_bps: U256::from(self.max_change_bps),
+        })
+    }
+
+    fn recorded(asset: &ChainlinkAssetConfig) -> Self {
+        let (feed, mock_decimals, mock_answer) = match &asset.feed {
+            FeedSource::At(feed) => (feed.to_string(), None, None),
+            FeedSource::Mock { decimals, answer } => (
+                "mock".to_string(),
+                Some(*decimals),
+                Some(show_units(*answer, *decimals)),
+            ),
+        };
+        Self {
+            symbol: asset.symbol.clone(),
+            token: asset.token.map_or("mock".into(), |t| t.to_string()),
+            name: Some(asset.name.clone()),
+            feed,
+            mock_decimals,
+            mock_answer,
+            sequencer_feed: match &asset.sequencer_feed {
+                None => "none".into(),
+                Some(FeedSource::Mock { .. }) => "mock".into(),
+                Some(FeedSource::At(feed)) => feed.to_string(),
+            },
+            grace_period: asset.grace_period,
+            deposit_cap: show_amount(asset.deposit_cap),
+            max_staleness: asset.max_staleness,
+            max_change_bps: asset.max_change_bps.saturating_to(),
+        }
+    }
 }
 
 /// `[roles]`: each defaults to the deployer.
@@ -178,6 +292,12 @@ impl ConfigFile {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let chainlink_assets = self
+            .chainlink_assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a.resolve(i))
+            .collect::<Result<Vec<_>>>()?;
         let fee_bps = self.fee_bps.unwrap_or(0);
         if fee_bps > MAX_FEE_BPS {
             bail!("fee_bps = {fee_bps}: the vault accepts at most {MAX_FEE_BPS}");
@@ -239,6 +359,7 @@ impl ConfigFile {
                 .allow_unsafe_zero_delays
                 .unwrap_or(defaults.allow_unsafe_zero_delays),
             lst,
+            chainlink_assets,
             operators,
             cache_programs: self.cache_programs.unwrap_or(defaults.cache_programs),
         };
@@ -296,6 +417,11 @@ impl ConfigFile {
                     max_change_bps: Some(lst.max_change_bps.saturating_to()),
                 },
             },
+            chainlink_assets: config
+                .chainlink_assets
+                .iter()
+                .map(ChainlinkAssetFile::recorded)
+                .collect(),
             operators: config
                 .operators
                 .iter()
@@ -332,6 +458,25 @@ fn amount(field: &str, value: &Option<String>, default: U256) -> Result<U256> {
     match value {
         Some(value) => parse_amount(value).with_context(|| field.to_string()),
         None => Ok(default),
+    }
+}
+
+/// A decimal number in units of 10^-decimals.
+fn parse_units(value: &str, decimals: u8) -> Result<U256> {
+    let units = alloy_primitives::utils::parse_units(value, decimals)
+        .with_context(|| format!("`{value}` is not a decimal number"))?;
+    Ok(units.get_absolute())
+}
+
+/// Units of 10^-decimals as [`parse_units`] reads them.
+fn show_units(value: U256, decimals: u8) -> String {
+    let text = alloy_primitives::utils::format_units(value, decimals).unwrap_or_default();
+    match text.split_once('.') {
+        Some((whole, fraction)) => match fraction.trim_end_matches('0') {
+            "" => whole.to_string(),
+            fraction => format!("{whole}.{fraction}"),
+        },
+        None => text,
     }
 }
 
@@ -380,6 +525,49 @@ mod tests {
             format!("{config:?}"),
             format!("{:?}", Config::devnet(DEPLOYER))
         );
+    }
+
+    #[test]
+    fn the_devnet_chainlink_file_lists_the_mock_priced_asset() {
+        let config = example("devnet-chainlink.toml").resolve(DEPLOYER).unwrap();
+        assert_eq!(
+            format!("{config:?}"),
+            format!("{:?}", Config::devnet_with_chainlink(DEPLOYER))
+        );
+        let recorded = ConfigFile::recorded(&config);
+        let json = serde_json::to_string(&recorded).unwrap();
+        let back: ConfigFile = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            format!("{:?}", back.resolve(DEPLOYER).unwrap()),
+            format!("{config:?}")
+        );
+    }
+
+    #[test]
+    fn a_chainlink_asset_on_a_real_feed_resolves() {
+        let config = ConfigFile::parse(
+            "[[chainlink_assets]]\nsymbol = \"weETH\"\n\
+             token = \"0x35751007a407ca6FEFfE80b3cB397736D2cf4dbe\"\n\
+             feed = \"0x20bAe7e1De9c596f5F7615aeaa1342Ba99294e12\"\n\
+             sequencer_feed = \"0xFdB631F5EE196F0ed6FAa767959853A9F217697D\"\n\
+             grace_period = 3600\ndeposit_cap = \"1000\"\nmax_staleness = 90000\nmax_change_bps = 100",
+        )
+        .unwrap()
+        .resolve(DEPLOYER)
+        .unwrap();
+        let asset = &config.chainlink_assets[0];
+        assert!(matches!(asset.feed, FeedSource::At(_)));
+        assert!(matches!(asset.sequencer_feed, Some(FeedSource::At(_))));
+        assert_eq!(asset.deposit_cap, parse_ether("1000").unwrap());
+        let bad = ConfigFile::parse(
+            "[[chainlink_assets]]\nsymbol = \"x\"\ntoken = \"mock\"\nfeed = \"mock\"\n\
+             sequencer_feed = \"none\"\ngrace_period = 0\ndeposit_cap = \"max\"\n\
+             max_staleness = 1\nmax_change_bps = 1",
+        )
+        .unwrap()
+        .resolve(DEPLOYER)
+        .unwrap_err();
+        assert!(format!("{bad:#}").contains("mock_answer"), "{bad:#}");
     }
 
     #[test]

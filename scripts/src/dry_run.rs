@@ -194,13 +194,22 @@ impl Plan {
     }
 }
 
-/// The packages `config` deploys, in deployment order.
-pub fn packages(config: &Config) -> Vec<&'static str> {
-    PROTOCOL_PACKAGES
-        .iter()
-        .copied()
-        .filter(|p| config.lst.is_some() || !matches!(*p, "lrt-rate-source" | "mock-lst"))
-        .collect()
+/// The programs `config` deploys, as (name, package) in deployment order:
+/// a package deployed more than once is named `package:<instance>`.
+pub fn packages(config: &Config) -> Vec<(String, &'static str)> {
+    let mut programs = Vec::new();
+    for &package in PROTOCOL_PACKAGES {
+        match package {
+            "lrt-rate-source" | "mock-lst" if config.lst.is_none() => {}
+            // Only as the Chainlink assets ask, after the registry.
+            "lrt-chainlink-rate-source" | "mock-aggregator" => {}
+            _ => programs.push((package.to_string(), package)),
+        }
+        if package == "mock-lst" {
+            programs.extend(crate::protocol::chainlink_programs(config));
+        }
+    }
+    programs
 }
 
 /// The wiring transactions `config` asks for, with the programs at the
@@ -218,10 +227,26 @@ pub fn wiring_of(config: &Config, deployed: impl Fn(&str) -> Option<Address>) ->
             .lst
             .as_ref()
             .map(|_| (at("mock-lst"), at("lrt-rate-source"))),
+        chainlink: config
+            .chainlink_assets
+            .iter()
+            .map(|a| {
+                let token = a
+                    .token
+                    .unwrap_or_else(|| at(&format!("mock-lst:{}", a.symbol)));
+                (
+                    token,
+                    at(&format!("lrt-chainlink-rate-source:{}", a.symbol)),
+                )
+            })
+            .collect(),
         administered: packages(config)
             .into_iter()
-            .filter(|p| !WITHOUT_ADMIN.contains(p))
-            .map(|p| (p.to_string(), at(p)))
+            .filter(|(name, _)| crate::protocol::has_admin(name))
+            .map(|(name, _)| {
+                let address = at(&name);
+                (name, address)
+            })
             .collect(),
     };
     wiring(config, &programs)
@@ -236,10 +261,10 @@ pub fn plan(
 ) -> Result<Plan> {
     let fees = backend.fees()?;
     let mut programs = Vec::new();
-    for package in packages(config) {
+    for (name, package) in packages(config) {
         let program = artifacts.get(package)?;
         let code_hash = keccak256(&program.code);
-        let recorded = manifest.and_then(|m| m.programs.get(package));
+        let recorded = manifest.and_then(|m| m.programs.get(&name));
         let status = match recorded {
             None => Status::New,
             Some(record) => {
@@ -256,7 +281,7 @@ pub fn plan(
         };
         let planned = match &status {
             Status::Deployed(address) => PlannedProgram {
-                name: package.to_string(),
+                name: name.clone(),
                 code_bytes: program.code.len(),
                 status: status.clone(),
                 deploy_gas: None,
@@ -264,7 +289,7 @@ pub fn plan(
                 needs_constructor: recorded.is_some_and(|r| r.constructor_tx.is_none()),
             },
             Status::New | Status::Stale(_) => PlannedProgram {
-                name: package.to_string(),
+                name: name.clone(),
                 code_bytes: program.code.len(),
                 status: status.clone(),
                 deploy_gas: Some(deployment_gas(backend, config.deployer, program)?),

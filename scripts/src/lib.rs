@@ -48,4 +48,7 @@ pub mod rpc;
 pub use backend::{Backend, Called, Mined, Nonces};
 pub use client::{simulate, transact, view, TxError};
 pub use programs::{Artifacts, Program, PROTOCOL_PACKAGES, WITHOUT_ADMIN};
-pub use protocol::{deploy_protocol, Config, Deployment, LstConfig, OperatorConfig, ETHER};
+pub use protocol::{
+    deploy_protocol, ChainlinkAsset, ChainlinkAssetConfig, Config, Deployment, FeedSource,
+    LstConfig, OperatorConfig, ETHER,
+};

@@ -24,6 +24,8 @@ pub const PROTOCOL_PACKAGES: &[&str] = &[
     "lrt-token",
     "lrt-asset-registry",
     "lrt-rate-source",
+    "lrt-chainlink-rate-source",
+    "mock-aggregator",
     "mock-lst",
     "lrt-operator-registry",
     "lrt-vault",
@@ -33,8 +35,9 @@ pub const PROTOCOL_PACKAGES: &[&str] = &[
 ];
 
 /// The protocol's programs that have no admin: the devnet LST (an open
-/// faucet) and the rate provider (read-only views).
-pub const WITHOUT_ADMIN: &[&str] = &["mock-lst", "lrt-rate-provider"];
+/// faucet), the rate provider (read-only views) and the Chainlink adapters
+/// (fixed at construction).
+pub const WITHOUT_ADMIN: &[&str] = &["mock-lst", "lrt-rate-provider", "lrt-chainlink-rate-source"];
 
 /// Extra value sent with an activation over the data fee estimated by a dry
 /// run, in percent (cargo-stylus's default bump). The fee can rise between

@@ -43,6 +43,93 @@ pub struct LstConfig {
     pub max_change_bps: U256,
 }
 
+/// Where a Chainlink-style feed comes from: a feed already on the chain, or
+/// a devnet `mock-aggregator` deployed with the deployment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedSource {
+    /// An `AggregatorV3Interface` feed at this address.
+    At(Address),
+    /// A `mock-aggregator` answering `answer` with `decimals`.
+    Mock {
+        /// Decimals of the answer.
+        decimals: u8,
+        /// The first answer, in units of 10^-decimals.
+        answer: U256,
+    },
+}
+
+/// An asset priced by a Chainlink-style feed through a
+/// `lrt-chainlink-rate-source`, guarded by the L2 sequencer uptime feed.
+#[derive(Clone, Debug)]
+pub struct ChainlinkAssetConfig {
+    /// Token symbol (the name of its programs in the manifest).
+    pub symbol: String,
+    /// The token, or `None` to deploy a devnet `mock-lst` named `name`.
+    pub token: Option<Address>,
+    /// Name of the mock token.
+    pub name: String,
+    /// The exchange-rate feed (ETH per token).
+    pub feed: FeedSource,
+    /// The sequencer uptime feed, or `None` on a chain without one. A mock
+    /// reports the sequencer up since long ago.
+    pub sequencer_feed: Option<FeedSource>,
+    /// Seconds after the sequencer comes back up during which rates are refused.
+    pub grace_period: u64,
+    /// Most units the vault may hold.
+    pub deposit_cap: U256,
+    /// Oldest a rate may be, in seconds (the feed's heartbeat and a margin).
+    pub max_staleness: u64,
+    /// Most a rate may move per update, in basis points.
+    pub max_change_bps: U256,
+}
+
+impl ChainlinkAssetConfig {
+    /// The devnet's example: a wstETH-like mock token priced by a mock
+    /// 18-decimal exchange-rate feed at 1.2, behind a mock sequencer uptime
+    /// feed with an hour of grace.
+    pub fn devnet_wsteth() -> Self {
+        Self {
+            symbol: "wstETH".into(),
+            token: None,
+            name: "Wrapped liquid staked Ether".into(),
+            feed: FeedSource::Mock {
+                decimals: 18,
+                answer: ETHER * U256::from(12) / U256::from(10),
+            },
+            sequencer_feed: Some(FeedSource::Mock {
+                decimals: 0,
+                answer: U256::ZERO,
+            }),
+            grace_period: 3_600,
+            deposit_cap: U256::MAX,
+            max_staleness: 86_400 + 3_600,
+            max_change_bps: U256::from(500),
+        }
+    }
+}
+
+/// A deployed Chainlink-priced asset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainlinkAsset {
+    /// Its symbol.
+    pub symbol: String,
+    /// The token.
+    pub token: Address,
+    /// The exchange-rate feed.
+    pub feed: Address,
+    /// The sequencer uptime feed (zero: none).
+    pub sequencer_feed: Address,
+    /// The adapter the registry reads.
+    pub rate_source: Address,
+}
+
+/// Whether the program deployed as `name` (`package` or
+/// `package:instance`) has an admin (see [`crate::WITHOUT_ADMIN`]).
+pub fn has_admin(name: &str) -> bool {
+    let package = name.split(':').next().unwrap_or(name);
+    !crate::WITHOUT_ADMIN.contains(&package)
+}
+
 /// An operator allow-listed at deployment.
 #[derive(Clone, Debug)]
 pub struct OperatorConfig {
@@ -110,6 +197,8 @@ pub struct Config {
     pub allow_unsafe_zero_delays: bool,
     /// The LST to list, if any.
     pub lst: Option<LstConfig>,
+    /// Assets priced by Chainlink-style feeds.
+    pub chainlink_assets: Vec<ChainlinkAssetConfig>,
     /// Operators to allow-list (needs `operator_manager == deployer`).
     pub operators: Vec<OperatorConfig>,
     /// Whether to cache every program through ArbWasmCache (the deployer
@@ -151,6 +240,7 @@ impl Config {
                 max_staleness: 86_400,
                 max_change_bps: U256::from(500),
             }),
+            chainlink_assets: Vec::new(),
             operators: Vec::new(),
             cache_programs: false,
         }
@@ -176,6 +266,16 @@ impl Config {
                 metadata_uri: format!("https://operators.example/{operator}.json"),
             })
             .collect();
+        config
+    }
+
+    /// [`Config::devnet`] with [`ChainlinkAssetConfig::devnet_wsteth`]
+    /// listed too (`scripts/config/devnet-chainlink.toml`).
+    pub fn devnet_with_chainlink(deployer: Address) -> Self {
+        let mut config = Self::devnet(deployer);
+        config
+            .chainlink_assets
+            .push(ChainlinkAssetConfig::devnet_wsteth());
         config
     }
 }
@@ -208,6 +308,8 @@ pub struct Deployment {
     pub rate_provider: Address,
     /// The listed LST and its rate source, if one was listed.
     pub lst: Option<(Address, Address)>,
+    /// The assets priced by Chainlink-style feeds.
+    pub chainlink_assets: Vec<ChainlinkAsset>,
     /// Every program, in deployment order.
     pub programs: Vec<Program>,
     /// The wiring transactions, in order.
@@ -339,6 +441,7 @@ pub fn deploy_protocol_with(
         }
         None => None,
     };
+    let chainlink_assets = deploy_chainlink_assets(&mut deployer, config)?;
     let operator_registry = deployer.program("lrt-operator-registry", (me,).abi_encode_params())?;
     let vault_args = (me, token, asset_registry, config.treasury).abi_encode_params();
     let vault = deployer.program("lrt-vault", vault_args)?;
@@ -361,7 +464,7 @@ pub fn deploy_protocol_with(
     let administered: Vec<(String, Address)> = deployer
         .programs
         .iter()
-        .filter(|p| !WITHOUT_ADMIN.contains(&p.name.as_str()))
+        .filter(|p| has_admin(&p.name))
         .map(|p| (p.name.clone(), p.address))
         .collect();
     for (name, address) in &administered {
@@ -379,6 +482,10 @@ pub fn deploy_protocol_with(
         delegation,
         withdrawal_queue,
         lst,
+        chainlink: chainlink_assets
+            .iter()
+            .map(|a| (a.token, a.rate_source))
+            .collect(),
         administered,
     };
     for step in wiring(config, &programs) {
@@ -394,9 +501,104 @@ pub fn deploy_protocol_with(
         withdrawal_queue,
         rate_provider,
         lst,
+        chainlink_assets,
         programs: deployer.programs,
         steps: deployer.steps,
     })
+}
+
+/// The programs of [`Config::chainlink_assets`], as (name, package) in
+/// deployment order: per asset its mock token and mock feed when asked for,
+/// the mock sequencer feed once (shared), and the adapter.
+pub fn chainlink_programs(config: &Config) -> Vec<(String, &'static str)> {
+    let mut programs = Vec::new();
+    let mut sequencer = false;
+    for asset in &config.chainlink_assets {
+        if asset.token.is_none() {
+            programs.push((format!("mock-lst:{}", asset.symbol), "mock-lst"));
+        }
+        if matches!(asset.feed, FeedSource::Mock { .. }) {
+            programs.push((
+                format!("mock-aggregator:{}", asset.symbol),
+                "mock-aggregator",
+            ));
+        }
+        if matches!(asset.sequencer_feed, Some(FeedSource::Mock { .. })) && !sequencer {
+            sequencer = true;
+            programs.push(("mock-aggregator:sequencer".into(), "mock-aggregator"));
+        }
+        programs.push((
+            format!("lrt-chainlink-rate-source:{}", asset.symbol),
+            "lrt-chainlink-rate-source",
+        ));
+    }
+    programs
+}
+
+/// A mock feed's constructor arguments: the deployer as admin, the
+/// decimals, the answer and a `startedAt` of 1 (an uptime feed up since
+/// long ago, so no grace period is running).
+fn mock_feed_args(me: Address, decimals: u8, answer: U256) -> Vec<u8> {
+    let answer = alloy_primitives::I256::from_raw(answer);
+    // A uint8 takes a whole word in the encoding, as a uint256 does.
+    (me, U256::from(decimals), answer, U256::from(1)).abi_encode_params()
+}
+
+fn deploy_chainlink_assets<B: Backend>(
+    deployer: &mut Deployer<'_, B>,
+    config: &Config,
+) -> Result<Vec<ChainlinkAsset>> {
+    let me = config.deployer;
+    let mut sequencer_mock = None;
+    let mut assets = Vec::new();
+    for asset in &config.chainlink_assets {
+        let symbol = &asset.symbol;
+        let token = match asset.token {
+            Some(token) => token,
+            None => {
+                let args = (asset.name.clone(), symbol.clone()).abi_encode_params();
+                deployer.program_as(&format!("mock-lst:{symbol}"), "mock-lst", args)?
+            }
+        };
+        let feed = match &asset.feed {
+            FeedSource::At(feed) => *feed,
+            FeedSource::Mock { decimals, answer } => deployer.program_as(
+                &format!("mock-aggregator:{symbol}"),
+                "mock-aggregator",
+                mock_feed_args(me, *decimals, *answer),
+            )?,
+        };
+        let sequencer_feed = match &asset.sequencer_feed {
+            None => Address::ZERO,
+            Some(FeedSource::At(feed)) => *feed,
+            Some(FeedSource::Mock { decimals, answer }) => match sequencer_mock {
+                Some(feed) => feed,
+                None => {
+                    let feed = deployer.program_as(
+                        "mock-aggregator:sequencer",
+                        "mock-aggregator",
+                        mock_feed_args(me, *decimals, *answer),
+                    )?;
+                    sequencer_mock = Some(feed);
+                    feed
+                }
+            },
+        };
+        let args = (feed, sequencer_feed, asset.grace_period).abi_encode_params();
+        let rate_source = deployer.program_as(
+            &format!("lrt-chainlink-rate-source:{symbol}"),
+            "lrt-chainlink-rate-source",
+            args,
+        )?;
+        assets.push(ChainlinkAsset {
+            symbol: symbol.clone(),
+            token,
+            feed,
+            sequencer_feed,
+            rate_source,
+        });
+    }
+    Ok(assets)
 }
 
 /// The programs the wiring joins.
@@ -416,6 +618,8 @@ pub struct Programs {
     pub withdrawal_queue: Address,
     /// The LST and its rate source, when the configuration has one.
     pub lst: Option<(Address, Address)>,
+    /// Each Chainlink-priced asset's token and adapter, in configuration order.
+    pub chainlink: Vec<(Address, Address)>,
     /// Every program with an admin, by package, in deployment order.
     pub administered: Vec<(String, Address)>,
 }
@@ -564,6 +768,24 @@ pub fn wiring(config: &Config, programs: &Programs) -> Vec<WiringStep> {
             ));
         }
     }
+    if config.asset_manager == me {
+        for (asset, (token, source)) in config.chainlink_assets.iter().zip(&programs.chainlink) {
+            steps.push(WiringStep::new(
+                format!(
+                    "list {} (priced by its feed) in the asset registry",
+                    asset.symbol
+                ),
+                asset_registry,
+                &IAssetRegistry::addAssetCall {
+                    asset: *token,
+                    rateSource: *source,
+                    depositCap: asset.deposit_cap,
+                    maxStaleness: asset.max_staleness,
+                    maxChangeBps: asset.max_change_bps,
+                },
+            ));
+        }
+    }
     for operator in &config.operators {
         steps.push(WiringStep::new(
             format!("allow-list operator {}", operator.operator),
@@ -655,10 +877,21 @@ struct Deployer<'a, B> {
 
 impl<B: Backend> Deployer<'_, B> {
     fn program(&mut self, package: &str, constructor_args: Vec<u8>) -> Result<Address> {
+        self.program_as(package, package, constructor_args)
+    }
+
+    /// Deploys `package` as the program `name` (`package:<instance>` when
+    /// a deployment holds more than one of it).
+    fn program_as(
+        &mut self,
+        name: &str,
+        package: &str,
+        constructor_args: Vec<u8>,
+    ) -> Result<Address> {
         let program = self.journal.program(
             &mut *self.backend,
             self.config.deployer,
-            package,
+            name,
             self.artifacts.get(package)?,
             &constructor_args,
             self.config.cache_programs,
@@ -730,6 +963,13 @@ impl Deployment {
                 "rateProvider": address(self.rate_provider),
                 "lst": self.lst.map(|(lst, _)| address(lst)),
                 "rateSource": self.lst.map(|(_, source)| address(source)),
+                "chainlinkAssets": self.chainlink_assets.iter().map(|a| json!({
+                    "symbol": a.symbol,
+                    "token": address(a.token),
+                    "feed": address(a.feed),
+                    "sequencerFeed": address(a.sequencer_feed),
+                    "rateSource": address(a.rate_source),
+                })).collect::<Vec<_>>(),
             },
             "programs": programs,
             "wiring": self.steps.iter().map(|s| json!({"step": s.what, "tx": hash(&s.tx)})).collect::<Vec<_>>(),
@@ -756,6 +996,16 @@ impl Deployment {
                     "delegationManager": address(config.delegation_manager),
                     "operatorManager": address(config.operator_manager),
                 },
+                "chainlinkAssets": config.chainlink_assets.iter().map(|a| json!({
+                    "symbol": a.symbol,
+                    "token": a.token.map(address),
+                    "feed": format!("{:?}", a.feed),
+                    "sequencerFeed": a.sequencer_feed.as_ref().map(|f| format!("{f:?}")),
+                    "gracePeriod": a.grace_period,
+                    "depositCap": a.deposit_cap.to_string(),
+                    "maxStaleness": a.max_staleness,
+                    "maxChangeBps": a.max_change_bps.to_string(),
+                })).collect::<Vec<_>>(),
                 "lst": config.lst.as_ref().map(|l| json!({
                     "name": l.name,
                     "symbol": l.symbol,

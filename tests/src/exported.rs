@@ -18,10 +18,11 @@ pub fn abi(contract: &str) -> JsonAbi {
 }
 
 /// Every program of deployment `d` with the name of its exported ABI
-/// (`abi/<name>.json`).
-pub fn programs(d: &Deployment) -> [(&'static str, Address); 9] {
+/// (`abi/<name>.json`), the Chainlink-priced assets' adapters, tokens and
+/// mock feeds included.
+pub fn programs(d: &Deployment) -> Vec<(&'static str, Address)> {
     let (lst, rate_source) = d.lst.expect("the deployment lists an LST");
-    [
+    let mut programs = vec![
         ("LrtToken", d.token),
         ("Vault", d.vault),
         ("AssetRegistry", d.asset_registry),
@@ -31,7 +32,15 @@ pub fn programs(d: &Deployment) -> [(&'static str, Address); 9] {
         ("RateProvider", d.rate_provider),
         ("RateSource", rate_source),
         ("MockLst", lst),
-    ]
+    ];
+    for asset in &d.chainlink_assets {
+        programs.push(("ChainlinkRateSource", asset.rate_source));
+        // The devnet's are all mocks.
+        programs.push(("MockLst", asset.token));
+        programs.push(("MockAggregator", asset.feed));
+        programs.push(("MockAggregator", asset.sequencer_feed));
+    }
+    programs
 }
 
 /// Calldata for `function` with every argument word set to `word` (`0` or

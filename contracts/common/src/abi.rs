@@ -44,6 +44,12 @@ impl Word for bool {
     }
 }
 
+impl Word for alloy_primitives::I256 {
+    fn word(&self) -> B256 {
+        B256::from(self.into_raw())
+    }
+}
+
 impl Word for u64 {
     fn word(&self) -> B256 {
         B256::from(U256::from(*self))

@@ -1324,19 +1324,19 @@ fn a_slash_that_wipes_out_every_asset_breaks_no_arithmetic(alice: Address) {
         .motsu_unwrap_err();
     assert!(matches!(err, vault::Error::RewardAboveBound(_)));
 
-    // A request is worth at most the virtual position's wei; with no idle
-    // ETH, finalization cannot pay it and changes nothing; it can be
-    // cancelled.
+    // A request is worth at most the virtual position's wei, and the ETH
+    // line, with nothing left to pay from, refuses it and changes nothing.
     let held = p.balance(h);
-    let id = request(&p, h, shares, ETH);
-    assert!(get(&p, id).1 <= VIRTUAL_OFFSET);
     let err = p
         .withdrawals
-        .sender(alice)
-        .finalize(ETH, U256::from(1))
+        .sender(h)
+        .request_redeem(shares, h, h, ETH)
         .motsu_unwrap_err();
-    assert!(matches!(err, queue::Error::InsufficientLiquidity(_)));
-    p.withdrawals.sender(h).cancel(id).motsu_unwrap();
+    assert!(matches!(
+        err,
+        queue::Error::RequestExceedsLine(queue::RequestExceedsLine { line_value, holdings, .. })
+            if line_value <= VIRTUAL_OFFSET && holdings.is_zero()
+    ));
     assert_eq!(p.balance(h), held);
     p.assert_books();
 }

@@ -107,6 +107,12 @@ enum Action {
         lst: bool,
         n: u8,
     },
+    /// Holder `who` approves (or revokes) the keeper, `stranger()`, as its
+    /// ERC-7540 operator.
+    SetOperator {
+        who: u8,
+        approved: bool,
+    },
     Claim {
         pick: u8,
     },
@@ -185,6 +191,8 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (any::<u8>(), who()).prop_map(|(pick, by)| Action::Cancel { pick, by }),
         9 => (any::<bool>(), 1..6u8).prop_map(|(lst, n)| Action::Finalize { lst, n }),
         6 => any::<u8>().prop_map(|pick| Action::Claim { pick }),
+        2 => (who(), proptest::bool::weighted(0.7))
+            .prop_map(|(who, approved)| Action::SetOperator { who, approved }),
         4 => (0..OPERATORS, any::<bool>(), 1..=100u8).prop_map(|(op, lst, pct)| Action::Delegate { op, lst, pct }),
         3 => (0..OPERATORS, any::<bool>(), 1..=100u8).prop_map(|(op, lst, pct)| Action::Undelegate { op, lst, pct }),
         3 => any::<u8>().prop_map(|pick| Action::Complete { pick }),
@@ -247,6 +255,8 @@ struct Ghost {
     lst_disabled: bool,
     operator_paused: [bool; OPERATORS as usize],
     operator_capped: [bool; OPERATORS as usize],
+    /// Per holder: whether it approved the keeper as its operator.
+    keeper_approved: [bool; HOLDERS],
     withdrawal_delay: u64,
     unbonding_delay: u64,
 }
@@ -711,6 +721,19 @@ impl World {
                 self.rate_unchanged(t0, s0);
             }
             Action::Finalize { lst, n } => self.finalize(lst, n, &before),
+            Action::SetOperator { who: n, approved } => {
+                let who = self.holder(n);
+                p.withdrawals
+                    .sender(who)
+                    .set_operator(stranger(), approved)
+                    .motsu_unwrap();
+                assert_eq!(
+                    p.withdrawals.sender(a).is_operator(who, stranger()),
+                    approved
+                );
+                self.ghost.borrow_mut().keeper_approved[usize::from(n) % HOLDERS] = approved;
+                self.rate_unchanged(t0, s0);
+            }
             Action::Claim { pick } => {
                 let count = self.request_count();
                 if count == 0 {
@@ -718,14 +741,22 @@ impl World {
                 }
                 let id = u64::from(pick) % count;
                 let r = self.request(id);
-                // Anyone may push a claim; it only ever pays the controller.
+                // The keeper pushes the claim; it only ever pays the
+                // controller, and only one that chose it as an operator.
+                let approved = self.ghost.borrow().keeper_approved[self.index(r.0)];
                 let result = p
                     .withdrawals
                     .sender(stranger())
                     .claim(U256::from(id))
                     .motsu_res();
-                if r.5 == FINALIZED {
-                    let paid = result.expect("the controller cancels a pending request");
+                if !approved {
+                    assert!(
+                        matches!(result, Err(queue::Error::NotController(_))),
+                        "a claim by an account the controller did not approve: {result:?}"
+                    );
+                    self.unchanged(&before, "claim");
+                } else if r.5 == FINALIZED {
+                    let paid = result.expect("the keeper claims a finalized request");
                     assert_eq!(paid, r.6);
                     let n = self.index(r.0);
                     let mut g = self.ghost.borrow_mut();
@@ -1080,6 +1111,10 @@ impl World {
         let asset = self.asset(lst);
         let value = p.vault.sender(a).convert_to_assets(shares).motsu_unwrap();
         let allowance = p.token.sender(a).allowance(owner, spender);
+        // What the line would owe with this request, against what the
+        // vault holds of its asset.
+        let line_value = p.withdrawals.sender(a).queue_state(asset).4 + value;
+        let holdings = p.vault.sender(a).asset_totals(asset).3;
         let result = p
             .withdrawals
             .sender(spender)
@@ -1094,6 +1129,7 @@ impl World {
                     "a disabled LST became a payout asset"
                 );
                 assert!(spender == owner || allowance >= shares);
+                assert!(line_value <= holdings, "a line took more than it can pay");
                 let r = self.request(id.to::<u64>());
                 assert_eq!(
                     (r.0, r.1, r.2, r.3, r.5),
@@ -1107,6 +1143,9 @@ impl World {
             Err(err) => {
                 if before.pauses.1 {
                     assert!(matches!(err, queue::Error::WithdrawalsPaused(_)), "{err:?}");
+                } else if let queue::Error::RequestExceedsLine(e) = &err {
+                    assert_eq!((e.line_value, e.holdings), (line_value, holdings));
+                    assert!(line_value > holdings, "refused a request the line can pay");
                 } else if spender == owner && !(lst && g.lst_disabled) && !value.is_zero() {
                     panic!("a plain request failed: {err:?}");
                 }

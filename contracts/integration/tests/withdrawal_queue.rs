@@ -341,9 +341,10 @@ fn request_rejects_bad_input_and_changes_nothing(alice: Address, stranger: Addre
 }
 
 #[motsu::test]
-fn an_enabled_lst_is_a_payout_asset(alice: Address) {
+fn an_enabled_lst_is_a_payout_asset(alice: Address, carol: Address) {
     let p = Protocol::deploy();
     p.deposit_eth(alice, ether(5));
+    p.deposit_lst(carol, ether(5));
     let lst = p.lst.address();
     let id = p.request(alice, ether(2), lst);
     assert_eq!(
@@ -833,6 +834,11 @@ fn claim_pays_the_controller_once(anyone: Address) {
     p.deposit_eth(a, ether(10));
     let id = p.request(a, ether(3), ETH);
     let pending = p.request(a, ether(1), ETH);
+    // A keeper pushes alice's payout: an operator she chose.
+    p.withdrawals
+        .sender(a)
+        .set_operator(anyone, true)
+        .motsu_unwrap();
 
     let err = p.withdrawals.sender(anyone).claim(id).motsu_unwrap_err();
     assert!(
@@ -911,8 +917,9 @@ fn claim_pays_an_lst_payout_in_the_lst(alice: Address, carol: Address) {
     p.finalize(lst, 1);
     let amount = p.payout(id);
     assert_eq!(amount, ether(5) / U256::from(2) * ETHER / rate(105));
-    let paid = p.withdrawals.sender(carol).claim(id).motsu_unwrap();
+    let paid = p.withdrawals.sender(alice).claim(id).motsu_unwrap();
     assert_eq!(paid, amount);
+    assert_eq!(p.lst.sender(carol).balance_of(carol), U256::ZERO);
     assert_eq!(p.lst.sender(alice).balance_of(alice), amount);
     assert_eq!(p.reserved(lst), U256::ZERO);
     p.assert_books();
@@ -969,6 +976,13 @@ fn claim_batch_is_all_or_nothing(anyone: Address) {
     let r1 = p.request(b, ether(2), ETH);
     let r2 = p.request(a, ether(3), ETH);
     p.finalize(ETH, 3);
+    // A keeper claims for both: each chose it as an operator.
+    for controller in [a, b] {
+        p.withdrawals
+            .sender(controller)
+            .set_operator(anyone, true)
+            .motsu_unwrap();
+    }
 
     let err = p
         .withdrawals
@@ -1021,7 +1035,7 @@ fn a_receiver_with_an_expensive_receive_is_paid(alice: Address) {
 }
 
 #[motsu::test]
-fn a_refused_payment_reverts_and_stays_claimable(alice: Address) {
+fn a_refused_payment_reverts_and_stays_claimable() {
     let p = Protocol::deploy();
     let refuser = Contract::<Refuser>::new();
     let r = refuser.address();
@@ -1030,7 +1044,7 @@ fn a_refused_payment_reverts_and_stays_claimable(alice: Address) {
     let id = p.request(r, ether(2), ETH);
     p.finalize(ETH, 1);
 
-    let err = p.withdrawals.sender(alice).claim(id).motsu_unwrap_err();
+    let err = p.withdrawals.sender(r).claim(id).motsu_unwrap_err();
     assert_eq!(passed_on(&err), EthTransferFailed::SELECTOR);
     assert_eq!(p.status(id), FINALIZED);
     assert_eq!(p.reserved(ETH), ether(2));
@@ -1047,6 +1061,241 @@ fn a_refused_payment_reverts_and_stays_claimable(alice: Address) {
         .motsu_unwrap();
     assert_eq!(elsewhere.balance(), ether(2));
     p.assert_books();
+}
+
+// ----- Regressions of the outside review's findings 4 and 5 (audits/FINDINGS.md) -----
+
+/// Finding 4: a request for more of an asset than the vault holds used to
+/// join the line and stop every later request of that asset behind it for
+/// good. A line now takes only what the vault's book of its asset can pay,
+/// so the request is refused and the line keeps moving.
+#[motsu::test]
+fn an_oversized_request_cannot_block_a_payout_line(carol: Address, mallory: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    let alice = wallet();
+    let a = alice.address();
+    p.deposit_lst(carol, ether(2)); // 2.1 ETH of stETH: all the vault holds of it.
+    p.deposit_eth(mallory, ether(50));
+    p.deposit_eth(a, ether(1));
+    let holdings = p.vault.sender(p.admin).asset_totals(lst).3;
+    assert_eq!(holdings, rate(210));
+
+    let shares = ether(40);
+    let value = p
+        .vault
+        .sender(mallory)
+        .convert_to_assets(shares)
+        .motsu_unwrap();
+    let (escrow, balance, line) = (
+        p.escrow(),
+        p.balance(mallory),
+        p.withdrawals.sender(p.admin).queue_state(lst),
+    );
+    let err = p
+        .withdrawals
+        .sender(mallory)
+        .request_redeem(shares, mallory, mallory, lst)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        queue::Error::RequestExceedsLine(RequestExceedsLine { asset, line_value, holdings: h })
+            if asset == lst && line_value == value && h == holdings
+    ));
+    assert_encoding(err);
+    assert_eq!(p.escrow(), escrow, "nothing escrowed");
+    assert_eq!(p.balance(mallory), balance);
+    assert_eq!(p.withdrawals.sender(p.admin).queue_state(lst), line);
+    assert_eq!(p.withdrawals.sender(p.admin).request_count(), U256::ZERO);
+
+    // The next request of the line is finalized and paid.
+    let id = p.request(a, ETHER, lst);
+    assert_eq!(p.finalize(lst, 10), U256::from(1));
+    p.withdrawals.sender(a).claim(id).motsu_unwrap();
+    assert_eq!(p.lst.sender(a).balance_of(a), p.payout(id));
+    assert!(!p.payout(id).is_zero());
+
+    // The bound is on the line as a whole: requests that together exceed
+    // the book are refused from the first one that would overflow it.
+    let holdings = p.vault.sender(p.admin).asset_totals(lst).3;
+    let half = p
+        .vault
+        .sender(p.admin)
+        .convert_to_shares(holdings / U256::from(2))
+        .motsu_unwrap();
+    p.request(mallory, half, lst);
+    p.request(mallory, half, lst);
+    let err = p
+        .withdrawals
+        .sender(mallory)
+        .request_redeem(ether(1), mallory, mallory, lst)
+        .motsu_unwrap_err();
+    assert!(matches!(err, queue::Error::RequestExceedsLine(_)));
+    p.assert_books();
+}
+
+/// The ETH line counts delegated ETH as what it can pay (undelegation
+/// brings it back), and nothing more.
+#[motsu::test]
+fn the_eth_line_takes_requests_up_to_idle_and_delegated_eth(alice: Address, carol: Address) {
+    let p = Protocol::deploy();
+    p.add_operator(op(1), slasher(1));
+    p.deposit_eth(alice, ether(10));
+    // Carol's stETH backs her shares but pays nothing on the ETH line.
+    p.deposit_lst(carol, ether(5));
+    p.vault
+        .sender(p.admin)
+        .delegate(op(1), ETH, ether(8))
+        .motsu_unwrap();
+    p.request(alice, ether(9), ETH);
+    let err = p
+        .withdrawals
+        .sender(carol)
+        .request_redeem(ether(2), carol, carol, ETH)
+        .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        queue::Error::RequestExceedsLine(RequestExceedsLine { asset, holdings, .. })
+            if asset == ETH && holdings == ether(10)
+    ));
+    assert_eq!(
+        p.balance(carol),
+        rate(525),
+        "the refused shares stayed with carol"
+    );
+    // Paid in stETH, the same request fits that line.
+    p.request(carol, ether(2), p.lst.address());
+}
+
+/// Finding 5: anyone could claim another controller's request, pushing the
+/// payout where the controller did not choose. ERC-7540's operator model:
+/// only the controller or an operator it approved claims, claims to a
+/// receiver, or cancels.
+#[motsu::test]
+fn a_stranger_cannot_claim_cancel_or_redirect_a_request(mallory: Address, keeper: Address) {
+    let p = Protocol::deploy();
+    let (alice, elsewhere) = (wallet(), wallet());
+    let a = alice.address();
+    p.deposit_eth(a, ether(10));
+    let finalized = p.request(a, ether(2), ETH);
+    p.finalize(ETH, 1);
+    let pending = p.request(a, ether(3), ETH);
+    let q = &p.withdrawals;
+    let not_controller = |err: &queue::Error, who: Address| {
+        matches!(err, queue::Error::NotController(NotController { caller, controller })
+            if *caller == who && *controller == a)
+    };
+
+    let attempts: [(&str, queue::Error); 4] = [
+        (
+            "claim",
+            q.sender(mallory).claim(finalized).motsu_unwrap_err(),
+        ),
+        (
+            "claimTo",
+            q.sender(mallory)
+                .claim_to(finalized, mallory)
+                .motsu_unwrap_err(),
+        ),
+        (
+            "claimBatch",
+            q.sender(mallory)
+                .claim_batch(vec![finalized])
+                .motsu_unwrap_err(),
+        ),
+        (
+            "cancel",
+            q.sender(mallory).cancel(pending).motsu_unwrap_err(),
+        ),
+    ];
+    for (what, err) in attempts {
+        assert!(not_controller(&err, mallory), "{what}: {err:?}");
+        assert_encoding(err);
+    }
+    assert_eq!(p.status(finalized), FINALIZED);
+    assert_eq!(p.status(pending), PENDING);
+    assert_eq!(alice.balance(), U256::ZERO);
+    assert!(!q.sender(mallory).is_operator(a, mallory));
+
+    // Alice approves a keeper: it claims where it names, and cancels.
+    assert!(q.sender(a).set_operator(keeper, true).motsu_unwrap());
+    q.assert_emitted(&OperatorSet {
+        controller: a,
+        operator: keeper,
+        approved: true,
+    });
+    assert!(q.sender(mallory).is_operator(a, keeper));
+    assert!(!q.sender(mallory).is_operator(keeper, a), "one way only");
+    q.sender(keeper)
+        .claim_to(finalized, elsewhere.address())
+        .motsu_unwrap();
+    assert_eq!(elsewhere.balance(), ether(2));
+    let balance = p.balance(a);
+    q.sender(keeper).cancel(pending).motsu_unwrap();
+    assert_eq!(p.balance(a), balance + ether(3), "the shares went to alice");
+    p.withdrawals.assert_emitted(&RedeemCancelled {
+        request_id: pending,
+        controller: a,
+        shares: ether(3),
+    });
+
+    // Revoked, the keeper is a stranger again.
+    let again = p.request(a, ether(1), ETH);
+    assert!(q.sender(a).set_operator(keeper, false).motsu_unwrap());
+    q.assert_emitted(&OperatorSet {
+        controller: a,
+        operator: keeper,
+        approved: false,
+    });
+    assert!(!q.sender(a).is_operator(a, keeper));
+    let err = q.sender(keeper).cancel(again).motsu_unwrap_err();
+    assert!(matches!(err, queue::Error::NotController(_)));
+
+    let err = q.sender(a).set_operator(a, true).motsu_unwrap_err();
+    assert!(matches!(err, queue::Error::SelfOperator(SelfOperator { account }) if account == a));
+    assert_encoding(err);
+    p.assert_books();
+}
+
+/// ERC-7540: an operator of the owner requests with the owner's shares
+/// without an allowance; anyone else still needs one.
+#[motsu::test]
+fn an_operator_requests_with_the_owners_shares_without_an_allowance(
+    alice: Address,
+    keeper: Address,
+    stranger: Address,
+) {
+    let p = Protocol::deploy();
+    p.deposit_eth(alice, ether(5));
+    let err = p
+        .withdrawals
+        .sender(stranger)
+        .request_redeem(ETHER, stranger, alice, ETH)
+        .motsu_unwrap_err();
+    assert_eq!(passed_on(&err), ERC20InsufficientAllowance::SELECTOR);
+
+    p.withdrawals
+        .sender(alice)
+        .set_operator(keeper, true)
+        .motsu_unwrap();
+    let id = p
+        .withdrawals
+        .sender(keeper)
+        .request_redeem(ETHER, alice, alice, ETH)
+        .motsu_unwrap();
+    assert_eq!(p.balance(alice), ether(4));
+    assert_eq!(
+        p.token.sender(alice).allowance(alice, keeper),
+        U256::ZERO,
+        "no allowance was needed or spent"
+    );
+    p.withdrawals.assert_emitted(&RedeemRequest {
+        controller: alice,
+        owner: alice,
+        request_id: id,
+        sender: keeper,
+        shares: ETHER,
+    });
 }
 
 // ----- Cancellation -----
@@ -1502,7 +1751,26 @@ mod sequences {
                         continue;
                     }
                     let asset = if in_lst { lst } else { ETH };
-                    p.request(who, shares, asset);
+                    let holdings = p.vault.sender(p.admin).asset_totals(asset).3;
+                    let result = p
+                        .withdrawals
+                        .sender(who)
+                        .request_redeem(shares, who, who, asset)
+                        .motsu_res();
+                    let line_value = p.withdrawals.sender(p.admin).queue_state(asset).4;
+                    match result {
+                        // A line takes only what the vault's book of its
+                        // asset can pay.
+                        Ok(_) => {
+                            assert!(line_value <= holdings, "a line took more than it can pay")
+                        }
+                        Err(queue::Error::RequestExceedsLine(e)) => {
+                            assert_eq!(e.holdings, holdings);
+                            assert!(e.line_value > holdings);
+                            assert!(e.line_value > line_value, "refused only what overflows");
+                        }
+                        Err(other) => panic!("request failed: {other:?}"),
+                    }
                     assert_eq!(p.rate(), rate_before, "a request moved the rate");
                 }
                 Action::Cancel { pick } => {
@@ -1563,13 +1831,9 @@ mod sequences {
                         continue;
                     }
                     let id = U256::from(claimable[pick % claimable.len()]);
-                    let asset = p
-                        .withdrawals
-                        .sender(p.admin)
-                        .get_request(id)
-                        .motsu_unwrap()
-                        .1;
-                    let amount = p.withdrawals.sender(p.admin).claim(id).motsu_unwrap();
+                    let (controller, asset, ..) =
+                        p.withdrawals.sender(p.admin).get_request(id).motsu_unwrap();
+                    let amount = p.withdrawals.sender(controller).claim(id).motsu_unwrap();
                     paid += value_of(asset, amount);
                     assert_eq!(p.rate(), rate_before, "a claim moved the rate");
                 }

@@ -21,7 +21,8 @@
 //!    burned and the payout leaves the vault's total assets into a reserve,
 //!    in the same call, so the rate of the remaining holders does not fall,
 //!    and the reserve can no longer be slashed.
-//! 4. **Claim.** `claim(id)` (anyone may push it) or `claimBatch(ids)` pays
+//! 4. **Claim.** `claim(id)` (by the controller or an operator it approved with
+//!    `setOperator`, as ERC-7540 has it) or `claimBatch(ids)` pays
 //!    the reserve to the controller; `claimTo(id, receiver)` lets the
 //!    controller send it elsewhere. The vault sends the payout directly, ETH
 //!    with a plain call that forwards the remaining gas; if the receiver
@@ -68,15 +69,15 @@ use lrt_common::{
     constants::{ETH, WAD},
     external::{call, first_word, static_call, word, ExternalRevert},
     interfaces::assetTotalsCall,
-    introspection::{supports, ERC165, ERC7540_REDEEM},
+    introspection::{supports, ERC165, ERC7540_OPERATOR, ERC7540_REDEEM},
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::to_assets,
 };
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageMap, StorageU128, StorageU256, StorageU64, StorageU8, StorageUint,
-        StorageVec,
+        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU256, StorageU64, StorageU8,
+        StorageUint, StorageVec,
     },
 };
 
@@ -133,9 +134,18 @@ lrt_common::sol_declarations! {
     /// The request was cancelled.
     #[derive(Debug)]
     error RequestAlreadyCancelled(uint256 request_id);
-    /// Only the request's controller may do this.
+    /// Only the request's controller, or an operator it approved, may do this.
     #[derive(Debug)]
     error NotController(address caller, address controller);
+    /// With this request, the line of `asset` would owe `line_value` ETH
+    /// (request-time values of its pending requests) while the vault holds
+    /// only `holdings` of the asset, idle and delegated: the line could
+    /// never pay them all, and its head would block every later request.
+    #[derive(Debug)]
+    error RequestExceedsLine(address asset, uint256 line_value, uint256 holdings);
+    /// An account cannot be its own operator.
+    #[derive(Debug)]
+    error SelfOperator(address account);
     /// The vault's withdrawal pause is on: no new requests or finalizations.
     #[derive(Debug)]
     error WithdrawalsPaused();
@@ -180,6 +190,10 @@ lrt_common::sol_declarations! {
     /// The withdrawal delay changed.
     #[derive(Debug)]
     event WithdrawalDelaySet(uint64 delay);
+    /// ERC-7540: `controller` approved (or revoked) `operator` to request,
+    /// claim and cancel on its behalf.
+    #[derive(Debug)]
+    event OperatorSet(address indexed controller, address indexed operator, bool approved);
     /// The bounds on a request's ETH value changed.
     #[derive(Debug)]
     event RequestLimitsSet(uint256 min_value, uint256 max_value);
@@ -236,6 +250,10 @@ lrt_common::errors! {
         RequestAlreadyCancelled(RequestAlreadyCancelled { request_id }),
         /// See [`NotController`].
         NotController(NotController { caller, controller }),
+        /// See [`RequestExceedsLine`].
+        RequestExceedsLine(RequestExceedsLine { asset, line_value, holdings }),
+        /// See [`SelfOperator`].
+        SelfOperator(SelfOperator { account }),
         /// See [`WithdrawalsPaused`].
         WithdrawalsPaused(WithdrawalsPaused {}),
         /// See [`BatchSizeZero`].
@@ -372,6 +390,7 @@ lrt_common::roles_contract_abi! {
     function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
     function config() external view returns (address vault, address share, address registry, uint64 withdrawalDelay, uint256 minRequestValue, uint256 maxRequestValue, uint64 batchCap);
     function supportsInterface(bytes4 interfaceId) external view returns (bool supported);
+    function isOperator(address controller, address operator) external view returns (bool status);
 ",
     declarations: [lrt_common::transfer::SOL_DECLARATIONS],
 }
@@ -402,6 +421,8 @@ pub struct WithdrawalQueue {
     lines: StorageMap<Address, Line>,
     /// Controller → ids of its requests, oldest first.
     controllers: StorageMap<Address, StorageVec<StorageU64>>,
+    /// ERC-7540 operators: controller → operator → approved.
+    operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
 }
 
 #[public]
@@ -445,14 +466,20 @@ impl WithdrawalQueue {
     /// Moves `shares` of `owner`'s lrETH into escrow and queues a request,
     /// controlled by `controller`, to be paid in `payout_asset` (ETH as
     /// `0xEeee…EEeE`, or an LST the registry lists and enables). When the
-    /// caller is not `owner`, it spends the caller's allowance from `owner`.
-    /// Returns the request id.
+    /// caller is neither `owner` nor an operator `owner` approved, it spends
+    /// the caller's allowance from `owner` (ERC-7540).
+    ///
+    /// A line only takes requests it can pay: the request-time value of the
+    /// line's pending requests, this one included, may not exceed what the
+    /// vault holds of the payout asset (idle and delegated, at the vault's
+    /// rate for it), so no request can wait for liquidity the vault will
+    /// never have and block the requests behind it. Returns the request id.
     ///
     /// # Errors
     /// [`Error::WithdrawalsPaused`], [`Error::ZeroShares`],
     /// [`Error::InvalidAddress`] (zero controller),
     /// [`Error::UnsupportedPayoutAsset`], [`Error::RequestBelowMinimum`],
-    /// [`Error::RequestAboveMaximum`]; the token's
+    /// [`Error::RequestAboveMaximum`], [`Error::RequestExceedsLine`]; the token's
     /// `ERC20InsufficientAllowance` and `ERC20InsufficientBalance`.
     ///
     /// # Events
@@ -495,19 +522,39 @@ impl WithdrawalQueue {
             return Err(RequestAboveMaximum { value, maximum }.into());
         }
 
-        let sender = self.vm().msg_sender();
-        let calldata = encode_words(
-            calls::escrowFromCall::SELECTOR,
-            &[owner.word(), sender.word(), shares.word()],
-        );
-        call(self.token.get(), U256::ZERO, &calldata)?;
-
         let line = self.lines.getter(payout_asset);
         let pending_shares = from_u128(line.pending_shares.get()).checked_add(shares);
         let pending_value = from_u128(line.pending_value.get()).checked_add(value);
         let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
             return Err(overflow());
         };
+        let sender = self.vm().msg_sender();
+        // An operator of `owner` acts as `owner`: no allowance is spent.
+        let spender = if self.operators.getter(owner).get(sender) {
+            owner
+        } else {
+            sender
+        };
+        let calldata = encode_words(
+            calls::escrowFromCall::SELECTOR,
+            &[owner.word(), spender.word(), shares.word()],
+        );
+        call(self.token.get(), U256::ZERO, &calldata)?;
+
+        // Payouts never exceed request-time values (the min rule), and only
+        // this asset's book pays this line: what the book holds bounds what
+        // the line can ever pay without new deposits of the asset.
+        let calldata = encode_words(assetTotalsCall::SELECTOR, &[payout_asset.word()]);
+        let holdings = word(&static_call(self.vault.get(), &calldata)?, 3);
+        if pending_value > holdings {
+            return Err(RequestExceedsLine {
+                asset: payout_asset,
+                line_value: pending_value,
+                holdings,
+            }
+            .into());
+        }
+
         let (pending_shares, pending_value) = (narrow(pending_shares)?, narrow(pending_value)?);
         let id = self.requests.len() as u64;
         let now = self.vm().block_timestamp();
@@ -665,13 +712,14 @@ impl WithdrawalQueue {
 
     // ----- Claims and cancellations -----
 
-    /// Pays finalized request `request_id` to its controller. Anyone may
-    /// call it (a relayer or keeper can push payouts; they only ever reach
-    /// the controller). Returns the amount paid, in the request's payout
+    /// Pays finalized request `request_id` to its controller. The
+    /// controller or an operator it approved with `setOperator` (ERC-7540):
+    /// a keeper that pushes payouts for many controllers is an operator each
+    /// of them chose. Returns the amount paid, in the request's payout
     /// asset.
     ///
     /// # Errors
-    /// [`Error::UnknownRequest`], [`Error::RequestNotFinalized`],
+    /// [`Error::UnknownRequest`], [`Error::NotController`], [`Error::RequestNotFinalized`],
     /// [`Error::RequestAlreadyClaimed`], [`Error::RequestAlreadyCancelled`];
     /// the vault's `EthTransferFailed` / `TokenTransferFailed` when the
     /// payment fails (the request stays claimable).
@@ -682,13 +730,12 @@ impl WithdrawalQueue {
         self.claim_one(request_id, None)
     }
 
-    /// Pays finalized request `request_id` to `receiver`. The controller
-    /// only: a controller that cannot take the payout itself (a contract
-    /// without `receive()`) names where it goes.
+    /// Pays finalized request `request_id` to `receiver`. The controller or
+    /// an operator it approved: a controller that cannot take the payout
+    /// itself (a contract without `receive()`) names where it goes.
     ///
     /// # Errors
-    /// As [`Self::claim`]; [`Error::NotController`],
-    /// [`Error::InvalidAddress`] (zero receiver).
+    /// As [`Self::claim`]; [`Error::InvalidAddress`] (zero receiver).
     ///
     /// # Events
     /// As [`Self::claim`].
@@ -700,7 +747,8 @@ impl WithdrawalQueue {
     }
 
     /// Claims every request of `request_ids` for its controller, all or
-    /// nothing. Returns the sum of the amounts paid (in each request's own
+    /// nothing; the caller must be each one's controller or an operator it
+    /// approved. Returns the sum of the amounts paid (in each request's own
     /// payout asset).
     ///
     /// # Errors
@@ -721,7 +769,7 @@ impl WithdrawalQueue {
     }
 
     /// Cancels pending request `request_id` and returns its escrowed shares
-    /// to the controller, who alone may cancel. The shares carry whatever
+    /// to the controller. The controller or an operator it approved. The shares carry whatever
     /// happened to the rate meanwhile, a slash included. Allowed while
     /// withdrawals are paused: it only hands shares back.
     ///
@@ -734,14 +782,7 @@ impl WithdrawalQueue {
     /// `RedeemCancelled`, and the token's `Transfer`.
     pub fn cancel(&mut self, request_id: U256) -> Result<(), Error> {
         let (id, request) = self.existing(request_id)?;
-        let caller = self.vm().msg_sender();
-        if caller != request.controller {
-            return Err(NotController {
-                caller,
-                controller: request.controller,
-            }
-            .into());
-        }
+        self.check_acts_for(request.controller)?;
         match request.status {
             PENDING => {}
             FINALIZED => return Err(RequestAlreadyFinalized { request_id }.into()),
@@ -768,6 +809,36 @@ impl WithdrawalQueue {
         call(self.token.get(), U256::ZERO, &calldata)?;
         lrt_common::emit!(self.vm(), RedeemCancelled { request_id: request_id, controller: request.controller; shares: request.shares });
         Ok(())
+    }
+
+    // ----- Operators (ERC-7540) -----
+
+    /// Approves (or revokes) `operator` to request with the caller's shares,
+    /// and to claim and cancel the caller's requests, paying wherever it
+    /// names. Returns true, as ERC-7540 asks. Allowed while withdrawals are
+    /// paused: it moves nothing.
+    ///
+    /// # Errors
+    /// [`Error::SelfOperator`] (the caller as its own operator).
+    ///
+    /// # Events
+    /// `OperatorSet`.
+    pub fn set_operator(&mut self, operator: Address, approved: bool) -> Result<bool, Error> {
+        let controller = self.vm().msg_sender();
+        if operator == controller {
+            return Err(SelfOperator { account: operator }.into());
+        }
+        self.operators
+            .setter(controller)
+            .setter(operator)
+            .set(approved);
+        lrt_common::emit!(self.vm(), OperatorSet { controller: controller, operator: operator; approved: approved });
+        Ok(true)
+    }
+
+    /// ERC-7540: whether `operator` may act for `controller`.
+    pub fn is_operator(&self, controller: Address, operator: Address) -> bool {
+        self.operators.getter(controller).get(operator)
     }
 
     // ----- Configuration -----
@@ -854,11 +925,12 @@ impl WithdrawalQueue {
 
     // ----- Views -----
 
-    /// ERC-165: ERC-165 and ERC-7540's asynchronous redemption
+    /// ERC-165: ERC-165, ERC-7540's operators (`setOperator`,
+    /// `isOperator`) and its asynchronous redemption
     /// (`requestRedeem(uint256,address,address)`, `pendingRedeemRequest`,
     /// `claimableRedeemRequest`).
     pub fn supports_interface(&self, interface_id: FixedBytes<4>) -> bool {
-        supports(interface_id, &[ERC165, ERC7540_REDEEM])
+        supports(interface_id, &[ERC165, ERC7540_OPERATOR, ERC7540_REDEEM])
     }
 
     /// ERC-7540: the shares of request `request_id` still pending, if
@@ -997,6 +1069,16 @@ impl WithdrawalQueue {
 }
 
 impl WithdrawalQueue {
+    /// [`Error::NotController`] unless the caller is `controller` or an
+    /// operator it approved.
+    fn check_acts_for(&self, controller: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        if caller == controller || self.operators.getter(controller).get(caller) {
+            return Ok(());
+        }
+        Err(NotController { caller, controller }.into())
+    }
+
     fn check_not_paused(&self) -> Result<(), Error> {
         let paused = static_call(self.vault.get(), &calls::withdrawalsPausedCall::SELECTOR)?;
         if !first_word(&paused).is_zero() {
@@ -1070,8 +1152,8 @@ impl WithdrawalQueue {
     }
 
     /// Marks a finalized request claimed and has the vault pay it to
-    /// `receiver` (its controller when `None`; naming another is the
-    /// controller's alone).
+    /// `receiver` (its controller when `None`), for its controller or an
+    /// operator of it.
     fn claim_one(&mut self, request_id: U256, receiver: Option<Address>) -> Result<U256, Error> {
         // A claim needs two of the request's three slots (not its shares
         // and value); the vector's bounds check finds an unknown id.
@@ -1085,20 +1167,8 @@ impl WithdrawalQueue {
             },
             None => return Err(UnknownRequest { request_id }.into()),
         };
-        let receiver = match receiver {
-            None => request.controller,
-            Some(receiver) => {
-                let caller = self.vm().msg_sender();
-                if caller != request.controller {
-                    return Err(NotController {
-                        caller,
-                        controller: request.controller,
-                    }
-                    .into());
-                }
-                receiver
-            }
-        };
+        self.check_acts_for(request.controller)?;
+        let receiver = receiver.unwrap_or(request.controller);
         match request.status {
             FINALIZED => {}
             PENDING => return Err(RequestNotFinalized { request_id }.into()),
