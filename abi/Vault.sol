@@ -25,6 +25,7 @@ interface IVault {
     error NotAuthorizedContract(address caller);
     error NotCreator(address caller, address creator);
     error NotPendingAdmin(address caller, address pending);
+    error RatesUnusable(uint256 unusableAssets);
     error ReportTooSoon(uint256 nextReportAt);
     error RewardAboveBound(uint256 rewards, uint256 maxRewards);
     error RewardBoundAboveMaximum(uint256 maxRewardBps, uint256 limit);
@@ -52,6 +53,7 @@ interface IVault {
     event StakeReturned(address indexed asset, uint256 amount, uint256 received);
     event StakeSlashed(address indexed asset, uint256 amount, uint256 valueLost);
     event TreasurySet(address indexed treasury);
+    event UnusableRatesSet(uint256 unusableAssets);
     event ValuationUpdated(uint64 updatedAt);
     event WithdrawalPaid(address indexed asset, address indexed to, uint256 amount);
     event WithdrawalReserved(address indexed asset, uint256 amount);
@@ -78,6 +80,7 @@ interface IVault {
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function maxDeposit(address asset, address receiver) external view returns (uint256 maxAmount);
     function maxDeposit(address receiver) external view returns (uint256);
+    function onRateUpdate(address asset, uint256 rate, uint256 unusableAssets) external;
     function onStakeReturned(address asset, uint256 amount) external payable;
     function onStakeSlashed(address asset, uint256 amount) external returns (uint256 valueLost);
     function payWithdrawal(address asset, address to, uint256 amount) external;
