@@ -47,6 +47,19 @@ describe("revert decoding", () => {
     expect(explainError({ cause: { data: { data: slippage } } }, ctx)).toMatch(/^The rate moved: you would get 0.9 lrETH, below your floor of 1 lrETH/);
   });
 
+  it("explains the pricing and line refusals", () => {
+    const closed = encodeErrorResult({ abi: vaultAbi, errorName: "RatesUnusable", args: [1n] });
+    expect(explainError(reverted(closed), ctx)).toMatch(/^One asset's rate is unusable .* wait until it is fresh again/);
+    const line = encodeErrorResult({
+      abi: withdrawalQueueAbi,
+      errorName: "RequestExceedsLine",
+      args: [stETH, 12n * 10n ** 18n, 10n * 10n ** 18n],
+    });
+    expect(explainError({ data: line }, ctx)).toBe(
+      "The vault holds 10 ETH of stETH in value and 12 ETH is already or would be waiting in its line: choose a smaller amount or another payout asset.",
+    );
+  });
+
   it("finds revert data in a wallet's or node's error shape", () => {
     const data = encodeErrorResult({ abi: vaultAbi, errorName: "ZeroAmount" });
     expect(findRevertData({ code: 3, message: "execution reverted", data })).toBe(data);

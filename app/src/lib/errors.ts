@@ -60,7 +60,14 @@ const sentences: Record<string, (args: Args, ctx: ErrorContext) => string> = {
   RequestBelowMinimum: ([, minimum]) => `Below the smallest withdrawal of ${formatAmount(big(minimum), 18, "ETH")} in value.`,
   RequestAboveMaximum: ([, maximum]) => `Above the largest withdrawal of ${formatAmount(big(maximum), 18, "ETH")} in value; split it.`,
   UnsupportedPayoutAsset: ([asset], ctx) => `Withdrawals cannot be paid in ${ctx.asset(String(asset)).symbol}.`,
-  NotController: () => "Only the account that made this request can do that.",
+  NotController: () => "Only the account that made this request, or an operator it approved, can do that.",
+  SelfOperator: () => "An account cannot be its own operator.",
+  RatesUnusable: ([count]) =>
+    `${num(count) === 1 ? "One asset's rate is" : `${num(count)} assets' rates are`} unusable (stale or moved beyond the daily bound): deposits, withdrawal requests and finalization wait until it is fresh again or the admin reprices it, so that no one trades at a wrong price.`,
+  RequestExceedsLine: ([asset, lineValue, holdings], ctx) => {
+    const a = ctx.asset(String(asset));
+    return `The vault holds ${formatAmount(big(holdings), 18, "ETH")} of ${a.symbol} in value and ${formatAmount(big(lineValue), 18, "ETH")} is already or would be waiting in its line: choose a smaller amount or another payout asset.`;
+  },
   RequestNotDue: ([id, dueAt]) => `Request #${big(id)} is due only at ${formatTime(num(dueAt))}.`,
   RequestNotFinalized: ([id]) => `Request #${big(id)} is not finalized yet: nothing to claim.`,
   RequestAlreadyClaimed: ([id]) => `Request #${big(id)} was claimed already.`,
