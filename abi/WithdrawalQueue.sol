@@ -68,9 +68,10 @@ interface IWithdrawalQueue {
     function queueState(address asset) external view returns (uint256 queued, uint256 nextIndex, uint256 pendingCount, uint256 pendingShares, uint256 pendingValue);
     function renounceRole(bytes32 role, address confirmation) external;
     function requestCount() external view returns (uint256);
+    function requestCountOf(address controller) external view returns (uint256 count);
     function requestRedeem(uint256 shares, address controller, address owner, address payoutAsset) external returns (uint256 requestId);
     function requestRedeem(uint256 shares, address controller, address owner) external returns (uint256);
-    function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256 count, uint256[] memory ids);
+    function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256[] memory ids);
     function revokeRole(bytes32 role, address account) external;
     function setBatchCap(uint64 cap) external;
     function setOperator(address operator, bool approved) external returns (bool);

@@ -291,6 +291,22 @@ fn a_withdrawal_goes_from_request_to_claim_in_eth() {
         ETHER * U256::from(3),
         "the shares are in escrow"
     );
+    // The controller's list, decoded by a standard ABI decoder (alloy) from
+    // the program's return data.
+    let ids = env.read(
+        queue,
+        &IWithdrawalQueue::requestsOfCall {
+            controller: alice,
+            offset: U256::ZERO,
+            limit: U256::from(10),
+        },
+    );
+    assert_eq!(ids, vec![id]);
+    let count = env.read(
+        queue,
+        &IWithdrawalQueue::requestCountOfCall { controller: alice },
+    );
+    assert_eq!(count, U256::from(1));
     let pending = env.read(
         queue,
         &IWithdrawalQueue::pendingRedeemRequestCall {

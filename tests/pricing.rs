@@ -150,7 +150,7 @@ fn a_reported_rate_closes_the_vault_until_the_admin_reprices_it() {
         },
     );
     assert_eq!(data, closed);
-    let request_all = IWithdrawalQueue::requestRedeemCall {
+    let request_all = IWithdrawalQueue::requestRedeem_0Call {
         shares: ETHER,
         controller: alice,
         owner: alice,

@@ -2,10 +2,9 @@
 // test checks the chain through JSON-RPC, not only what the page says.
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { encodeFunctionData, parseEventLogs, parseEther, type Address, type Hex } from "viem";
+import { parseEventLogs, parseEther, type Address, type Hex } from "viem";
 import { assetRegistryAbi, lrtTokenAbi, mockLstAbi, rateSourceAbi, vaultAbi, withdrawalQueueAbi } from "../src/abi/generated";
 import { ETH } from "../src/lib/protocol";
-import { decodeRequestsOf } from "../src/lib/abiCompat";
 import type { Deployment } from "../src/lib/manifest";
 import { accountKey, admin, DAY, deployment, passTime, revert, rpc, snapshot } from "./chain";
 import { installWallet, type TestWallet } from "./wallet";
@@ -34,10 +33,8 @@ const lreth = (account: Address) => rpc.readContract({ address: d.token, abi: lr
 const steth = (account: Address) => rpc.readContract({ address: lst, abi: mockLstAbi, functionName: "balanceOf", args: [account] });
 const supply = () => rpc.readContract({ address: d.token, abi: lrtTokenAbi, functionName: "totalSupply" });
 const request = (id: bigint) => rpc.readContract({ address: d.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "getRequest", args: [id] });
-const requestIds = async (account: Address) => {
-  const data = encodeFunctionData({ abi: withdrawalQueueAbi, functionName: "requestsOf", args: [account, 0n, 100n] });
-  return decodeRequestsOf((await rpc.call({ to: d.withdrawalQueue, data })).data!).ids;
-};
+const requestIds = (account: Address) =>
+  rpc.readContract({ address: d.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "requestsOf", args: [account, 0n, 100n] });
 
 async function open(page: Page, chainId?: number): Promise<TestWallet> {
   const wallet = await installWallet(page, { key: holder.key, chainId });

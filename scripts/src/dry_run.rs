@@ -25,7 +25,7 @@ use crate::{
     backend::Backend,
     client::request,
     manifest::Manifest,
-    programs::{Artifacts, PROTOCOL_PACKAGES, WITHOUT_ADMIN},
+    programs::{Artifacts, PROTOCOL_PACKAGES},
     protocol::{wiring, Config, Programs, WiringStep},
     resume::wiring_in_effect,
     rpc::{Fees, RpcBackend},

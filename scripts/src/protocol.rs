@@ -9,7 +9,7 @@ use crate::{
     abi::{roles, IAssetRegistry, IOperatorRegistry, IRoles, IVault, IWithdrawalQueue},
     backend::{Backend, Mined},
     client::{request, send, view},
-    programs::{deploy_program, Artifacts, Program, WITHOUT_ADMIN},
+    programs::{deploy_program, Artifacts, Program},
 };
 use stylus_build::Deployable;
 

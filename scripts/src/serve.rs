@@ -260,7 +260,7 @@ fn lifecycle(
         tenth * U256::from(8) / U256::from(10),
         IVault::distributeRewardsCall {},
     )?;
-    let request = |shares: U256| IWithdrawalQueue::requestRedeemCall {
+    let request = |shares: U256| IWithdrawalQueue::requestRedeem_0Call {
         shares,
         controller: holder,
         owner: holder,

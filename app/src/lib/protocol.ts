@@ -1,6 +1,5 @@
 // Reads of the protocol's state, straight from its contracts through viem.
-import { type Abi, type Address, type PublicClient, encodeFunctionData, parseAbiItem, zeroAddress } from "viem";
-import { decodeRequestsOf } from "./abiCompat";
+import { type Abi, type Address, type PublicClient, parseAbiItem, zeroAddress } from "viem";
 import { assetRegistryAbi, lrtTokenAbi, mockLstAbi, rateSourceAbi, vaultAbi, withdrawalQueueAbi } from "../abi/generated";
 import type { Deployment } from "./manifest";
 import type { RatePoint, RewardPoint } from "./rates";
@@ -144,15 +143,12 @@ export async function readHoldings(client: PublicClient, d: Deployment, account:
 /** The account's requests, newest first (at most the last `limit`). */
 export async function readRequests(client: PublicClient, d: Deployment, account: Address, limit = 50n): Promise<RequestView[]> {
   const queue = { address: d.withdrawalQueue, abi: withdrawalQueueAbi } as const;
-  const page = async (offset: bigint, size: bigint) => {
-    const { data } = await client.call({
-      to: d.withdrawalQueue,
-      data: encodeFunctionData({ abi: withdrawalQueueAbi, functionName: "requestsOf", args: [account, offset, size] }),
-    });
-    return decodeRequestsOf(data ?? "0x");
-  };
-  const { count } = await page(0n, 0n);
-  const { ids } = await page(count > limit ? count - limit : 0n, limit);
+  const count = await client.readContract({ ...queue, functionName: "requestCountOf", args: [account] });
+  const ids = await client.readContract({
+    ...queue,
+    functionName: "requestsOf",
+    args: [account, count > limit ? count - limit : 0n, limit],
+  });
   const requests = await Promise.all(
     ids.map(async (id): Promise<RequestView> => {
       const [, payoutAsset, shares, valueAtRequest, requestedAt, status, reserved] = await client.readContract({

@@ -384,7 +384,8 @@ lrt_common::roles_contract_abi! {
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
     function getRequest(uint256 requestId) external view returns (address controller, address payoutAsset, uint256 shares, uint256 valueAtRequest, uint64 requestedAt, uint8 status, uint256 reserved);
-    function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256 count, uint256[] memory ids);
+    function requestCountOf(address controller) external view returns (uint256 count);
+    function requestsOf(address controller, uint256 offset, uint256 limit) external view returns (uint256[] memory ids);
     function queueState(address asset) external view returns (uint256 queued, uint256 nextIndex, uint256 pendingCount, uint256 pendingShares, uint256 pendingValue);
     function nextFinalizable(address asset) external view returns (bool found, uint256 requestId, uint64 dueAt);
     function liquidityNeeded(address asset, uint256 count) external view returns (uint256 needed, uint256 idle, uint256 counted);
@@ -968,19 +969,27 @@ impl WithdrawalQueue {
         ))
     }
 
-    /// How many requests `controller` made, and the ids of up to `limit` of
-    /// them from position `offset`, oldest first.
-    pub fn requests_of(&self, controller: Address, offset: U256, limit: U256) -> (U256, Vec<U256>) {
+    /// How many requests `controller` made (the length of its
+    /// `requestsOf` list).
+    pub fn request_count_of(&self, controller: Address) -> U256 {
+        U256::from(self.controllers.getter(controller).len())
+    }
+
+    /// The ids of up to `limit` of `controller`'s requests from position
+    /// `offset`, oldest first. A single dynamic result, so the program's
+    /// return data is the standard ABI encoding of `uint256[]` (stylus-sdk
+    /// 0.9 encodes a tuple holding a dynamic value as one nested tuple, which
+    /// no ABI decoder reads as two results).
+    pub fn requests_of(&self, controller: Address, offset: U256, limit: U256) -> Vec<U256> {
         let ids = self.controllers.getter(controller);
         let total = ids.len() as u64;
         let start = offset.saturating_to::<u64>().min(total);
         let end = start
             .saturating_add(limit.saturating_to::<u64>())
             .min(total);
-        let page = (start..end)
+        (start..end)
             .map(|i| U256::from(ids.get(i).unwrap_or_default()))
-            .collect();
-        (U256::from(total), page)
+            .collect()
     }
 
     /// The line of `asset`: requests ever queued, position of the next one
