@@ -4,28 +4,19 @@ import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { mockLstAbi, vaultAbi } from "../abi/generated";
-import type { Deployment } from "../lib/manifest";
-import { hasFunction, type Holdings, type Overview } from "../lib/protocol";
+import { hasFunction } from "../lib/protocol";
 import { minimumAfterSlippage, parseAmount, toInputText } from "../lib/amount";
 import { formatAmount, isUnlimited } from "../lib/format";
 import { depositRefusal } from "../lib/refusals";
-import type { ErrorContext } from "../lib/errors";
 import { txStep, useTx, type TxStep } from "../hooks/useTx";
 import { TxStatus } from "./TxStatus";
+import type { PanelProps } from "./panelProps";
 
 /** The slippage floor under the preview, in basis points. */
 export const SLIPPAGE_BPS = 50n;
 
-interface Props {
-  deployment: Deployment;
-  overview: Overview;
-  holdings: Holdings;
-  account: Address;
-  errorContext: ErrorContext;
-  onMined: () => void;
-}
 
-export function DepositForm({ deployment, overview, holdings, account, errorContext, onMined }: Props) {
+export function DepositForm({ deployment, overview, holdings, account, errorContext, onMined }: PanelProps) {
   const ids = { asset: useId(), amount: useId(), help: useId() };
   const [assetAddress, setAssetAddress] = useState<Address>(overview.assets[0].address);
   const [text, setText] = useState("");

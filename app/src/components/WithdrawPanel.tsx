@@ -4,27 +4,17 @@ import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { vaultAbi, withdrawalQueueAbi } from "../abi/generated";
-import type { Deployment } from "../lib/manifest";
-import type { Holdings, Overview } from "../lib/protocol";
 import { parseAmount, toInputText } from "../lib/amount";
 import { formatAmount, formatDuration } from "../lib/format";
 import { redeemRefusal } from "../lib/refusals";
 import { estimatedPayout } from "../lib/requests";
-import type { ErrorContext } from "../lib/errors";
 import { txStep, useTx } from "../hooks/useTx";
 import { TxStatus } from "./TxStatus";
+import type { PanelProps } from "./panelProps";
 import { RequestList } from "./RequestList";
 
-interface Props {
-  deployment: Deployment;
-  overview: Overview;
-  holdings: Holdings;
-  account: Address;
-  errorContext: ErrorContext;
-  onMined: () => void;
-}
 
-export function WithdrawPanel({ deployment, overview, holdings, account, errorContext, onMined }: Props) {
+export function WithdrawPanel({ deployment, overview, holdings, account, errorContext, onMined }: PanelProps) {
   const ids = { amount: useId(), asset: useId(), help: useId() };
   const [text, setText] = useState("");
   const [payout, setPayout] = useState<Address>(overview.assets[0].address);
