@@ -51,22 +51,6 @@ fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
     Ok((addr, config))
 }
 
-/// Waits for Ctrl-C or, on Unix, SIGTERM (what service managers and CI send).
-async fn wait_for_stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
@@ -117,7 +101,7 @@ fn main() -> ExitCode {
         for (index, account) in accounts.iter().enumerate().skip(1) {
             println!("account {index}: {account}");
         }
-        wait_for_stop_signal().await;
+        devnode::rpc::wait_for_stop_signal().await;
         server.shutdown().await;
         ExitCode::SUCCESS
     })

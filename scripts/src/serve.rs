@@ -95,26 +95,10 @@ Ctrl-C stops the devnode and the app (its state is not kept).",
             rpc = server.url(),
             manifest = manifest_path.display(),
         );
-        wait_for_stop().await;
+        devnode::rpc::wait_for_stop_signal().await;
         server.shutdown().await;
         Ok::<_, anyhow::Error>(())
     })
-}
-
-/// Waits for Ctrl-C or SIGTERM.
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Installs the app's packages when they are missing and bundles it into `app/dist`.

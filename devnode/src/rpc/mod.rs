@@ -260,3 +260,19 @@ fn handle_call(node: &SharedDevnode, call: &Value) -> Value {
         Err(_) => error_response(id, RpcError::new(code::INTERNAL_ERROR, "internal error")),
     }
 }
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (what service managers and CI send).
+pub async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
