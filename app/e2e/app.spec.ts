@@ -64,6 +64,9 @@ test("connect: the account, its balances and the protocol's state", async ({ pag
   const moves = parseEventLogs({ abi: vaultAbi, logs }).filter((l) => ["RewardsDistributed", "StakeSlashed", "AssetRevalued"].includes(l.eventName));
   expect(moves.filter((l) => l.eventName === "StakeSlashed").length).toBeGreaterThan(0);
   await expect(page.getByTestId("rate-chart").locator("circle")).toHaveCount(new Set(moves.map((l) => l.blockNumber)).size + 1);
+  // The time axis is labelled at both ends of the history and in the middle, by date or by hour.
+  await expect(page.getByTestId("chart-time-axis").locator("time")).toHaveCount(3);
+  await expect(page.getByTestId("chart-time-axis").locator("time").first()).toHaveText(/^(\d{4}-\d\d-\d\d|\d\d-\d\d \d\d:\d\d)$/);
   await expect(page.getByTestId("apr")).toContainText("from 3 reward reports");
   const rate = await rpc.readContract({ address: d.vault, abi: vaultAbi, functionName: "getRate" });
   await expect(page.getByTestId("rate")).toContainText((Number(rate / 10n ** 12n) / 1e6).toString().slice(0, 6));

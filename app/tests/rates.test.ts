@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aprFromRewards, chartPath, ratePoints, YEAR } from "../src/lib/rates";
+import { aprFromRewards, chartPath, ratePoints, timeTicks, YEAR } from "../src/lib/rates";
+import type { RatePoint } from "../src/lib/rates";
 
 const E = 10n ** 18n;
 const DAY = 86_400;
@@ -68,5 +69,34 @@ describe("rate chart", () => {
     const [point] = chartPath([{ time: 5, rate: E, kind: "now" }], 100, 50, 0);
     expect(point.x).toBe(50);
     expect(point.y).toBeCloseTo(25, 6);
+  });
+});
+
+describe("rate chart time axis", () => {
+  const at = (time: number): RatePoint => ({ time, rate: 10n ** 18n, kind: "reward" });
+  const day = 86_400;
+  const start = Date.UTC(2026, 10, 1) / 1000;
+
+  it("labels the ends and the middle with dates when the history spans days", () => {
+    const ticks = timeTicks([at(start), at(start + 3 * day), at(start + 10 * day)]);
+    expect(ticks.map((t) => t.label)).toEqual(["2026-11-01", "2026-11-06", "2026-11-11"]);
+    expect(ticks.map((t) => t.fraction)).toEqual([0, 0.5, 1]);
+  });
+
+  it("labels hours when the history spans less than two days, so close ticks differ", () => {
+    const ticks = timeTicks([at(start), at(start + 6 * 3600)]);
+    expect(ticks.map((t) => t.label)).toEqual(["11-01 00:00", "11-01 03:00", "11-01 06:00"]);
+  });
+
+  it("puts one label in the middle for a single instant and none for no history", () => {
+    expect(timeTicks([at(start)])).toEqual([{ time: start, fraction: 0.5, label: "11-01 00:00" }]);
+    expect(timeTicks([])).toEqual([]);
+  });
+
+  it("places ticks where the chart puts the same times", () => {
+    const points = [at(start), at(start + 4 * day)];
+    const xy = chartPath(points, 600, 140, 0);
+    const ticks = timeTicks(points, 2);
+    expect(ticks.map((t) => t.fraction * 600)).toEqual(xy.map((p) => p.x));
   });
 });

@@ -1,4 +1,4 @@
-import { chartPath, type RatePoint } from "../lib/rates";
+import { chartPath, timeTicks, type RatePoint } from "../lib/rates";
 import { formatRate, formatTime } from "../lib/format";
 
 const WIDTH = 600;
@@ -29,6 +29,15 @@ export function RateChart({ points }: { points: readonly RatePoint[] }) {
           </circle>
         ))}
       </svg>
+      {points.length > 0 && (
+        <div className="chart-axis" aria-hidden="true" data-testid="chart-time-axis">
+          {timeTicks(points).map((tick) => (
+            <time key={tick.time} dateTime={new Date(tick.time * 1000).toISOString()} style={{ left: `${tick.fraction * 100}%` }}>
+              {tick.label}
+            </time>
+          ))}
+        </div>
+      )}
       {points.length > 0 && (
         <div className="chart-scale" aria-hidden="true">
           <span>high {formatRate(points.reduce((m, p) => (p.rate > m ? p.rate : m), points[0].rate))} ETH</span>

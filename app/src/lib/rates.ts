@@ -68,3 +68,31 @@ export function chartPath(points: readonly RatePoint[], width: number, height: n
   const y = (r: number) => pad + (1 - (r - r0) / (r1 - r0)) * (height - 2 * pad);
   return points.map((p, i) => ({ x: x(p.time), y: y(rates[i]) }));
 }
+
+/** A label under the chart's time axis, at `fraction` of its width (0 = left edge, 1 = right edge). */
+export interface TimeTick {
+  time: number;
+  fraction: number;
+  label: string;
+}
+
+/**
+ * `count` evenly spaced labels for the chart's time axis, first and last at the ends. The label says the hour
+ * when the chart spans less than two days, the date otherwise, so ticks a few hours apart stay distinct.
+ */
+export function timeTicks(points: readonly RatePoint[], count = 3): TimeTick[] {
+  if (points.length === 0) return [];
+  const times = points.map((p) => p.time);
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const label = (t: number) => {
+    const iso = new Date(t * 1000).toISOString();
+    return t1 - t0 < 2 * 86_400 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+  };
+  if (t1 === t0) return [{ time: t0, fraction: 0.5, label: label(t0) }];
+  const n = Math.max(2, count);
+  return Array.from({ length: n }, (_, i) => {
+    const time = Math.round(t0 + ((t1 - t0) * i) / (n - 1));
+    return { time, fraction: i / (n - 1), label: label(time) };
+  });
+}
