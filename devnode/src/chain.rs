@@ -2,6 +2,7 @@
 //! time control, snapshots and read-only calls.
 
 use crate::config::{DevnodeConfig, DEV_ACCOUNT, DEV_PRIVATE_KEY};
+use crate::evm::builtins::{self, cache_manager, Builtin};
 use crate::evm::precompiles::{ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
 use crate::evm::programs::ARBOS_STATE;
 use crate::evm::{ArbEvm, Ctx, Db, SPEC};
@@ -244,6 +245,15 @@ impl Devnode {
                 .into(),
         );
         db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
+        // Multicall3, StylusDeployer and a CacheManager, as on nitro-devnode.
+        for (_, address) in Builtin::ALL {
+            let code = Bytecode::new_raw(Bytes::from_static(builtins::BUILTIN_CODE));
+            db.insert_account_info(address, AccountInfo::default().with_code(code));
+        }
+        for (slot, value) in cache_manager::genesis_storage() {
+            db.insert_account_storage(builtins::CACHE_MANAGER, slot, value)
+                .unwrap_or_else(|e: Infallible| match e {});
+        }
 
         let timestamp = config.genesis_timestamp.unwrap_or_else(unix_now);
         let header = Header {
@@ -506,7 +516,7 @@ impl Devnode {
             }
             ctx.block = block;
             ctx.tx = tx;
-            let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT]);
+            let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT, builtins::CACHE_MANAGER]);
             evm.begin_tx();
             let mut handler: MainnetHandler<
                 ArbEvm,

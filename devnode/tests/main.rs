@@ -4,6 +4,7 @@ mod common;
 
 mod activation;
 mod arbsys;
+mod builtins;
 mod chain;
 mod dev_methods;
 mod evm_rules;

@@ -7,6 +7,7 @@
 //! (a nested run of the frame loop), so value transfers, reverts and gas
 //! compose exactly as between EVM frames.
 
+pub mod builtins;
 pub mod precompiles;
 pub mod programs;
 
@@ -16,6 +17,7 @@ use crate::stylus::memory::{self, PageCounter};
 use crate::stylus::params;
 use crate::stylus::runtime::{Status, StylusRuntime};
 use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
+use builtins::Builtin;
 use precompiles::ArbPrecompiles;
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::{ContextTr, JournalTr, Transaction};
@@ -374,9 +376,18 @@ impl EvmTr for ArbEvm {
 
     fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {
         let frame = self.inner.frame_stack.get();
+        let builtin = match (&frame.data, &frame.input) {
+            (FrameData::Call(_), FrameInput::Call(inputs)) => Builtin::at(
+                inputs.bytecode_address,
+                frame.interpreter.bytecode.original_byte_slice(),
+            ),
+            _ => None,
+        };
         let stylus = matches!(frame.data, FrameData::Call(_))
             && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
-        let action = if stylus {
+        let action = if let Some(builtin) = builtin {
+            InterpreterAction::Return(self.run_builtin_frame(builtin))
+        } else if stylus {
             InterpreterAction::Return(self.run_stylus_frame())
         } else {
             let (ctx, instructions, _, frames) = self.inner.all_mut();
