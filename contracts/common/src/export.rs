@@ -37,10 +37,25 @@ impl fmt::Display for Formatted {
     }
 }
 
-/// Prints the export of contract `T` with `sections`, in the format
-/// `stylus-build`'s `abi` command reads: one `@@<kind>` line before each
-/// part.
+/// Prints the export of contract `T`.
+///
+/// With no argument: the interface with `sections`, in the format
+/// `stylus-build`'s `abi` command reads (one `@@<kind>` line before each
+/// part). With `constructor` or `abi`, what cargo-stylus asks the SDK's
+/// export for: the constructor's signature (so `cargo stylus deploy`
+/// constructs the program through StylusDeployer in the deploying
+/// transaction) or the SDK's Solidity interface (`cargo stylus export-abi`;
+/// the complete one, with events and inherited functions, is
+/// `abi/<Contract>.sol`).
 pub fn print<T: GenerateAbi>(sections: &[Section]) {
+    match std::env::args().nth(1).as_deref() {
+        Some("constructor") => println!("{}", Formatted(T::fmt_constructor_signature)),
+        Some("abi") => println!("{}", Formatted(T::fmt_abi)),
+        _ => print_sections::<T>(sections),
+    }
+}
+
+fn print_sections<T: GenerateAbi>(sections: &[Section]) {
     println!("@@interface");
     println!("{}", Formatted(T::fmt_abi));
     println!("@@constructor");
