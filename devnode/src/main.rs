@@ -15,6 +15,7 @@ Options:
   --accounts <N>        extra funded accounts derived from the mnemonic [default: 10]
   --mnemonic <WORDS>    mnemonic of the extra accounts [default: test test ... junk]
   --balance <ETH>       balance of every funded account, in ether [default: 10000]
+  --arbos-version <V>   ArbOS version to run: 50, 51 or 61 [default: 51]
   -h, --help            print this help";
 
 fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
@@ -41,6 +42,11 @@ fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
             "--balance" => {
                 let ether: u64 = value()?.parse().map_err(|e| format!("--balance: {e}"))?;
                 config.balance = U256::from(ether) * U256::from(10u64).pow(U256::from(18u64));
+            }
+            "--arbos-version" => {
+                config.arbos_version = value()?
+                    .parse()
+                    .map_err(|e| format!("--arbos-version: {e}"))?
             }
             other => return Err(format!("unknown option {other}")),
         }
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
             }
         };
         let chain_id = node.chain_id();
+        let arbos_version = node.config().arbos_version;
         let accounts = node.accounts();
         let server = match devnode::serve(node, addr).await {
             Ok(server) => server,
@@ -92,7 +99,7 @@ fn main() -> ExitCode {
             }
         };
         println!("Stylus devnode listening on {}", server.url());
-        println!("chain id {chain_id}");
+        println!("chain id {chain_id}, {arbos_version}");
         println!(
             "dev account {} (private key {}: public, local use only)",
             config::DEV_ACCOUNT,
