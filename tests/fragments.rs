@@ -12,13 +12,20 @@ use stylus_build::Deployable;
 /// Bytes of incompressible payload: its brotli stream is about as long, so
 /// the program takes two fragments.
 const PAYLOAD_BYTES: usize = 40_000;
+/// A payload that fits in one contract, for the whole-versus-fragments comparison.
+const SMALL_PAYLOAD_BYTES: usize = 20_000;
 /// Where the program copies its arguments, past the payload.
 const ARGS_AT: usize = 65_000;
 
 /// `PAYLOAD_BYTES` bytes of a xorshift sequence: incompressible, reproducible.
 fn payload() -> Vec<u8> {
+    payload_of(PAYLOAD_BYTES)
+}
+
+/// `len` bytes of a xorshift sequence.
+fn payload_of(len: usize) -> Vec<u8> {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..PAYLOAD_BYTES)
+    (0..len)
         .map(|_| {
             state ^= state << 13;
             state ^= state >> 7;
@@ -154,5 +161,49 @@ fn a_program_over_the_contract_limit_is_refused_before_arbos_60() {
         node.nonce(deployer, BlockTag::Latest).unwrap(),
         nonce,
         "nothing was sent"
+    );
+}
+
+#[test]
+fn a_call_to_a_fragmented_program_costs_what_a_call_to_it_whole_does() {
+    use deploy::client::{request, send};
+    let payload = payload_of(SMALL_PAYLOAD_BYTES);
+    let program = big_program(&payload);
+    assert!(fragments::fragment_codes(&program).is_none(), "fits whole");
+    let mut node = node_at(61);
+    let deployer = node.dev_account();
+    let whole = deploy_program(&mut node, deployer, &program, &[], false).unwrap();
+
+    // The same stream split in two fragments by hand, and its root.
+    let stream = &program.code[4..];
+    let mut addresses = Vec::new();
+    let mut fragment_gas = 0;
+    for chunk in stream.chunks(stream.len().div_ceil(2)) {
+        let code = [fragments::FRAGMENT_PREFIX.as_slice(), chunk].concat();
+        let initcode = stylus_build::deploy_initcode(&code);
+        let mined = send(&mut node, request(deployer, None, U256::ZERO, initcode)).unwrap();
+        fragment_gas += mined.gas_used;
+        addresses.push(mined.contract_address.unwrap());
+    }
+    let root = fragments::root_code(&program, &addresses);
+    let initcode = stylus_build::creator_bound_initcode(&root);
+    let mined = send(&mut node, request(deployer, None, U256::ZERO, initcode)).unwrap();
+    let root_address = mined.contract_address.unwrap();
+    let activation = deploy::programs::activate(&mut node, deployer, root_address).unwrap();
+
+    let whole_call = call(&node, whole.address, 100);
+    let fragmented_call = call(&node, root_address, 100);
+    assert_eq!(fragmented_call.output.as_ref(), &payload[100..132]);
+    assert_eq!(whole_call.output, fragmented_call.output);
+    assert_eq!(whole_call.gas_used, fragmented_call.gas_used);
+
+    let whole_activation = whole.activation.tx.as_ref().unwrap().gas_used;
+    let fragmented_activation = activation.tx.as_ref().unwrap().gas_used;
+    println!(
+        "{} compressed bytes: whole deployment {} gas, activation {whole_activation}; as 2 fragments deployment {} gas ({fragment_gas} for the fragments), activation {fragmented_activation}; call {} gas either way",
+        program.code.len(),
+        whole.deploy_tx.gas_used,
+        fragment_gas + mined.gas_used,
+        whole_call.gas_used
     );
 }

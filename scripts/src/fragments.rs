@@ -148,7 +148,10 @@ mod tests {
 
     #[test]
     fn a_large_program_splits_into_prefixed_chunks_of_its_stream() {
-        let big = program(MAX_CODE_SIZE + 1, 70_000);
+        // One byte over the limit: the 24,573-byte stream fills one fragment.
+        let just_over = program(MAX_CODE_SIZE + 1, 70_000);
+        assert_eq!(fragment_codes(&just_over).unwrap().len(), 1);
+        let big = program(MAX_CODE_SIZE + 4, 70_000);
         let codes = fragment_codes(&big).unwrap();
         assert_eq!(codes.len(), 2);
         assert!(codes
@@ -173,11 +176,13 @@ mod tests {
             "{error}"
         );
         assert!(check_deployable(&big, 61).is_ok());
+        // A 73,724-byte stream takes 4 fragments of at most 24,573 bytes.
         let huge = program(3 * MAX_CODE_SIZE, 120_000);
-        assert!(check_deployable(&huge, 61)
-            .unwrap_err()
-            .to_string()
-            .contains("3 fragments"));
+        let error = check_deployable(&huge, 61).unwrap_err().to_string();
+        assert!(
+            error.contains("need 4 fragments, more than the 2"),
+            "{error}"
+        );
     }
 
     #[test]
