@@ -453,3 +453,43 @@ fn activation_of_code(
         Err(error) => unknown(error.to_string()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_shows_a_program_deployed_as_fragments() {
+        let planned = |name: &str, fragments| PlannedProgram {
+            name: name.into(),
+            code_bytes: 40_222,
+            fragments,
+            status: Status::New,
+            deploy_gas: Some(8_890_698),
+            activation: ActivationEstimate::Active,
+            needs_constructor: true,
+        };
+        let plan = Plan {
+            programs: vec![planned("big", 2), planned("small", 0)],
+            wiring_steps: 0,
+            wiring_in_effect: None,
+            fees: Fees {
+                max_fee_per_gas: 200,
+                max_priority_fee_per_gas: 0,
+            },
+        };
+        let report = plan.report();
+        let line = |name: &str| {
+            report
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .to_string()
+        };
+        assert!(
+            line("big").contains("new, as 2 fragments + root"),
+            "{report}"
+        );
+        assert!(!line("small").contains("fragments"), "{report}");
+    }
+}
