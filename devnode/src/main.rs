@@ -113,3 +113,24 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_arbos_version_defaults_to_51_and_takes_50_51_or_61() {
+        let (_, config) = parse_args(&[]).unwrap();
+        assert_eq!(config.arbos_version.number(), 51);
+        for version in ["50", "51", "61"] {
+            let (_, config) = parse_args(&args(&["--arbos-version", version])).unwrap();
+            assert_eq!(config.arbos_version.number().to_string(), version);
+        }
+        let error = parse_args(&args(&["--arbos-version", "60"])).unwrap_err();
+        assert!(error.contains("50, 51, 61"), "{error}");
+    }
+}
