@@ -210,6 +210,17 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             // Nitro charges the copy of the arguments, not of the selector.
             used: 3 * (input.len().saturating_sub(4) as u64).div_ceil(32),
         };
+        let arbos_version = self.runtime.arbos_version();
+        if hidden_at(arbos_version, address, &input) {
+            // Nitro's precompile.go: a method outside its versions does not exist.
+            let mut gas = Gas::new(inputs.gas_limit);
+            gas.spend_all();
+            return Ok(Some(InterpreterResult::new(
+                InstructionResult::Revert,
+                Bytes::new(),
+                gas,
+            )));
+        }
         // As in Nitro's precompile framework, only payable methods accept value.
         let payable = address == ARB_WASM
             && matches!(
@@ -221,17 +232,6 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             );
         if !payable && !inputs.value.get().is_zero() {
             let gas = Gas::new(inputs.gas_limit);
-            return Ok(Some(InterpreterResult::new(
-                InstructionResult::Revert,
-                Bytes::new(),
-                gas,
-            )));
-        }
-        let arbos_version = self.runtime.arbos_version();
-        if hidden_at(arbos_version, address, &input) {
-            // Nitro's precompile.go: a method outside its versions does not exist.
-            let mut gas = Gas::new(inputs.gas_limit);
-            gas.spend_all();
             return Ok(Some(InterpreterResult::new(
                 InstructionResult::Revert,
                 Bytes::new(),
