@@ -3,6 +3,7 @@
 mod abi;
 mod access;
 mod chainlink;
+mod fragments;
 mod lifecycle;
 mod permit;
 mod pricing;

@@ -271,10 +271,11 @@ impl Devnode {
         };
         let hash = header.hash_slow();
         db.cache.block_hashes.insert(U256::ZERO, hash);
+        let runtime = StylusRuntime::new(config.arbos_version);
         Ok(Self {
             config,
             db,
-            runtime: StylusRuntime::new(),
+            runtime,
             blocks: vec![MinedBlock {
                 hash,
                 header,

@@ -1,5 +1,6 @@
 //! Devnode configuration, with nitro-devnode's defaults.
 
+use crate::stylus::version::ArbosVersion;
 use alloy_primitives::{address, Address, U256};
 use std::net::SocketAddr;
 
@@ -35,6 +36,8 @@ pub struct DevnodeConfig {
     pub tx_gas_limit: u64,
     /// Timestamp of the genesis block; `None` uses the current time.
     pub genesis_timestamp: Option<u64>,
+    /// The ArbOS version the chain runs (51 by default, as `nitro --dev`).
+    pub arbos_version: ArbosVersion,
 }
 
 impl Default for DevnodeConfig {
@@ -48,6 +51,7 @@ impl Default for DevnodeConfig {
             block_gas_limit: 1 << 50,
             tx_gas_limit: 32_000_000,
             genesis_timestamp: None,
+            arbos_version: ArbosVersion::default(),
         }
     }
 }

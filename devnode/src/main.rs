@@ -15,6 +15,7 @@ Options:
   --accounts <N>        extra funded accounts derived from the mnemonic [default: 10]
   --mnemonic <WORDS>    mnemonic of the extra accounts [default: test test ... junk]
   --balance <ETH>       balance of every funded account, in ether [default: 10000]
+  --arbos-version <V>   ArbOS version to run: 50, 51 or 61 [default: 51]
   -h, --help            print this help";
 
 fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
@@ -41,6 +42,11 @@ fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
             "--balance" => {
                 let ether: u64 = value()?.parse().map_err(|e| format!("--balance: {e}"))?;
                 config.balance = U256::from(ether) * U256::from(10u64).pow(U256::from(18u64));
+            }
+            "--arbos-version" => {
+                config.arbos_version = value()?
+                    .parse()
+                    .map_err(|e| format!("--arbos-version: {e}"))?
             }
             other => return Err(format!("unknown option {other}")),
         }
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
             }
         };
         let chain_id = node.chain_id();
+        let arbos_version = node.config().arbos_version;
         let accounts = node.accounts();
         let server = match devnode::serve(node, addr).await {
             Ok(server) => server,
@@ -92,7 +99,7 @@ fn main() -> ExitCode {
             }
         };
         println!("Stylus devnode listening on {}", server.url());
-        println!("chain id {chain_id}");
+        println!("chain id {chain_id}, {arbos_version}");
         println!(
             "dev account {} (private key {}: public, local use only)",
             config::DEV_ACCOUNT,
@@ -105,4 +112,25 @@ fn main() -> ExitCode {
         server.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_arbos_version_defaults_to_51_and_takes_50_51_or_61() {
+        let (_, config) = parse_args(&[]).unwrap();
+        assert_eq!(config.arbos_version.number(), 51);
+        for version in ["50", "51", "61"] {
+            let (_, config) = parse_args(&args(&["--arbos-version", version])).unwrap();
+            assert_eq!(config.arbos_version.number().to_string(), version);
+        }
+        let error = parse_args(&args(&["--arbos-version", "60"])).unwrap_err();
+        assert!(error.contains("50, 51, 61"), "{error}");
+    }
 }

@@ -93,15 +93,32 @@ fn views_do_not_accept_value() {
 
 #[test]
 fn non_stylus_code_is_not_wasm() {
-    let mut chain = TestChain::new();
-    let evm = chain.deploy_evm(EVM_STORE);
-    for target in [evm, Address::with_last_byte(0x99)] {
-        let tx = chain.activate(target);
-        assert!(!tx.receipt.status);
+    // Nitro `getWasmFromContractCode`: empty code is ProgramNotWasm at every
+    // version; other non-Stylus code is ProgramNotWasm from ArbOS 60 and a
+    // plain error (a revert without data that keeps the unused gas) before.
+    for version in [50, 51, 61] {
+        let mut chain = TestChain::at(version);
+        let evm = chain.deploy_evm(EVM_STORE);
+        let empty = chain.activate(Address::with_last_byte(0x99));
+        assert!(!empty.receipt.status);
         assert_eq!(
-            tx.receipt.output.as_ref(),
+            empty.receipt.output.as_ref(),
             ProgramNotWasm {}.abi_encode().as_slice()
         );
+        let tx = chain.activate(evm);
+        assert!(!tx.receipt.status);
+        if version >= 60 {
+            assert_eq!(
+                tx.receipt.output.as_ref(),
+                ProgramNotWasm {}.abi_encode().as_slice()
+            );
+        } else {
+            assert!(tx.receipt.output.is_empty(), "ArbOS {version}");
+            assert!(
+                tx.receipt.gas_used < 10_000_000,
+                "ArbOS {version}: gas kept"
+            );
+        }
     }
 }
 

@@ -407,7 +407,8 @@ fn stylus_deployer_refuses_empty_code_a_value_without_init_data_and_a_failing_co
         .expect("ContractInitializationError");
     assert_eq!(error.data.as_ref(), &[0xde, 0xad]);
 
-    // EVM code is not a program: ArbWasm's refusal of its activation is passed on.
+    // EVM code is not a program: ArbWasm's refusal of its activation is passed
+    // on — before ArbOS 60 a plain error (no data), from 60 `ProgramNotWasm()`.
     let evm = IStylusDeployer::deployCall {
         bytecode: evm_init_code(&[0x60, 0x00, 0x80, 0xfd]).into(),
         initData: Bytes::new(),
@@ -416,9 +417,13 @@ fn stylus_deployer_refuses_empty_code_a_value_without_init_data_and_a_failing_co
     };
     let tx = chain.send(Some(STYLUS_DEPLOYER), evm.abi_encode(), U256::ZERO, None);
     assert!(!tx.receipt.status);
+    assert!(tx.receipt.output.is_empty());
+    let mut elara = TestChain::at(61);
+    let tx = elara.send(Some(STYLUS_DEPLOYER), evm.abi_encode(), U256::ZERO, None);
+    assert!(!tx.receipt.status);
     assert_eq!(
-        &tx.receipt.output[..4],
-        &alloy_primitives::keccak256("ProgramNotWasm()")[..4]
+        tx.receipt.output.as_ref(),
+        alloy_primitives::keccak256("ProgramNotWasm()")[..4].as_ref()
     );
 }
 

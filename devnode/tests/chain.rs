@@ -371,7 +371,8 @@ fn arbsys_reports_the_chain() {
     let version = call(&chain, arbOSVersionCall {}.abi_encode());
     assert_eq!(
         arbOSVersionCall::abi_decode_returns(&version.output).unwrap(),
-        U256::from(105)
+        U256::from(55 + 51),
+        "ArbSys reports 55 + the default ArbOS version, 51"
     );
     let hash = call(
         &chain,

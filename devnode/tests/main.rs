@@ -13,3 +13,4 @@ mod pricing;
 mod rpc;
 mod smoke;
 mod stylus;
+mod versions;

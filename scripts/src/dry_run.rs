@@ -8,7 +8,10 @@
 //! the program's code placed at a scratch address by a state override (as
 //! `cargo stylus check` does), so nothing needs to be deployed first. An
 //! endpoint that refuses state overrides gets Nitro's fixed activation
-//! charge as the gas estimate and no data fee. Constructors and wiring
+//! charge as the gas estimate and no data fee. A program over the contract
+//! size limit is planned as fragments and a root (deployment gas of each,
+//! activation asked with all of them at scratch addresses), or refused with
+//! the reason when the chain's ArbOS version has no fragments. Constructors and wiring
 //! steps need the programs on chain to be estimated, so they are counted
 //! and priced at [`GAS_PER_LATER_TX`] each. When every program is on chain
 //! already, each wiring step is checked as a run would check it, and only
@@ -24,6 +27,7 @@ use crate::{
     abi::{IArbWasm, ARB_WASM},
     backend::Backend,
     client::request,
+    fragments,
     manifest::Manifest,
     programs::{Artifacts, PROTOCOL_PACKAGES},
     protocol::{wiring, Config, Programs, WiringStep},
@@ -74,6 +78,8 @@ pub struct PlannedProgram {
     pub name: String,
     /// Bytes of compressed code.
     pub code_bytes: usize,
+    /// Fragment contracts it is deployed as (0: one contract).
+    pub fragments: usize,
     /// Where it stands.
     pub status: Status,
     /// Gas of its deployment (`None` when it is reused).
@@ -153,6 +159,10 @@ impl Plan {
                 Status::New => "new".to_string(),
                 Status::Stale(address) => format!("redeploy (recorded {address} is gone)"),
                 Status::Deployed(address) => format!("deployed at {address}"),
+            };
+            let status = match (p.fragments, &p.status) {
+                (0, _) | (_, Status::Deployed(_)) => status,
+                (count, _) => format!("{status}, as {count} fragments + root"),
             };
             let deploy = p.deploy_gas.map_or("-".into(), |g| g.to_string());
             let (activation, fee) = match &p.activation {
@@ -261,13 +271,15 @@ pub fn plan(
 ) -> Result<Plan> {
     let fees = backend.fees()?;
     let mut programs = Vec::new();
+    // Asked of ArbSys once, when a program needs fragments.
+    let mut arbos_version = None;
     for (name, package) in packages(config) {
         let program = artifacts.get(package)?;
-        let code_hash = keccak256(&program.code);
         let recorded = manifest.and_then(|m| m.programs.get(&name));
         let status = match recorded {
             None => Status::New,
             Some(record) => {
+                let code_hash = keccak256(fragments::program_code(program, &record.fragments));
                 let code = backend.code(record.address)?;
                 if !code.is_empty() && keccak256(&code) == code_hash {
                     Status::Deployed(record.address)
@@ -283,6 +295,7 @@ pub fn plan(
             Status::Deployed(address) => PlannedProgram {
                 name: name.clone(),
                 code_bytes: program.code.len(),
+                fragments: fragments::fragment_count(program),
                 status: status.clone(),
                 deploy_gas: None,
                 activation: activation_of_deployed(backend, config.deployer, *address)?,
@@ -291,6 +304,7 @@ pub fn plan(
             Status::New | Status::Stale(_) => PlannedProgram {
                 name: name.clone(),
                 code_bytes: program.code.len(),
+                fragments: checked_fragment_count(backend, &mut arbos_version, program)?,
                 status: status.clone(),
                 deploy_gas: Some(deployment_gas(backend, config.deployer, program)?),
                 activation: activation_of_code(backend, config.deployer, program)?,
@@ -331,11 +345,47 @@ pub fn plan(
     })
 }
 
+/// How many fragments `program` needs, after checking that the chain (its
+/// ArbOS version read once into `arbos_version`) can take them.
+fn checked_fragment_count(
+    backend: &mut RpcBackend,
+    arbos_version: &mut Option<u64>,
+    program: &Deployable,
+) -> Result<usize> {
+    let count = fragments::fragment_count(program);
+    if count > 0 {
+        let version = match *arbos_version {
+            Some(version) => version,
+            None => *arbos_version.insert(fragments::arbos_version(backend)?),
+        };
+        fragments::check_deployable(program, version)?;
+    }
+    Ok(count)
+}
+
+/// Fragment addresses for estimates: scratch accounts no one deploys to.
+fn scratch_fragments(count: usize) -> Vec<Address> {
+    (0..count)
+        .map(|i| Address::from_slice(&keccak256(format!("lrETH dry run fragment {i}"))[12..]))
+        .collect()
+}
+
 fn deployment_gas(backend: &mut RpcBackend, from: Address, program: &Deployable) -> Result<u64> {
-    let create = request(from, None, U256::ZERO, program.initcode());
-    backend.estimate_gas(&create, None)?.map_err(|e| {
-        anyhow::anyhow!(e).context(format!("estimating the deployment of `{}`", program.name))
-    })
+    let mut initcodes = Vec::new();
+    let fragment_codes = fragments::fragment_codes(program).unwrap_or_default();
+    for code in &fragment_codes {
+        initcodes.push(stylus_build::deploy_initcode(code));
+    }
+    let root = fragments::program_code(program, &scratch_fragments(fragment_codes.len()));
+    initcodes.push(stylus_build::creator_bound_initcode(&root));
+    let mut gas = 0;
+    for initcode in initcodes {
+        let create = request(from, None, U256::ZERO, initcode);
+        gas += backend.estimate_gas(&create, None)?.map_err(|e| {
+            anyhow::anyhow!(e).context(format!("estimating the deployment of `{}`", program.name))
+        })?;
+    }
+    Ok(gas)
 }
 
 /// A program on chain: active already, or what activating it takes.
@@ -372,10 +422,16 @@ fn activation_of_code(
     program: &Deployable,
 ) -> Result<ActivationEstimate> {
     let scratch = Address::from_slice(&keccak256(b"lrETH deploy dry run")[12..]);
-    let overrides = json!({
-        scratch.to_string(): { "code": alloy_primitives::Bytes::from(program.code.clone()) },
+    let fragment_codes = fragments::fragment_codes(program).unwrap_or_default();
+    let fragment_addresses = scratch_fragments(fragment_codes.len());
+    let code = fragments::program_code(program, &fragment_addresses);
+    let mut overrides = json!({
+        scratch.to_string(): { "code": alloy_primitives::Bytes::from(code) },
         from.to_string(): { "balance": PROBE_VALUE * U256::from(2) },
     });
+    for (address, code) in fragment_addresses.iter().zip(fragment_codes) {
+        overrides[address.to_string()] = json!({ "code": alloy_primitives::Bytes::from(code) });
+    }
     let call = IArbWasm::activateProgramCall { program: scratch };
     let probe = request(from, Some(ARB_WASM), PROBE_VALUE, call.abi_encode());
     let unknown = |reason: String| ActivationEstimate::Unknown {
@@ -396,4 +452,44 @@ fn activation_of_code(
         },
         Err(error) => unknown(error.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_shows_a_program_deployed_as_fragments() {
+        let planned = |name: &str, fragments| PlannedProgram {
+            name: name.into(),
+            code_bytes: 40_222,
+            fragments,
+            status: Status::New,
+            deploy_gas: Some(8_890_698),
+            activation: ActivationEstimate::Active,
+            needs_constructor: true,
+        };
+        let plan = Plan {
+            programs: vec![planned("big", 2), planned("small", 0)],
+            wiring_steps: 0,
+            wiring_in_effect: None,
+            fees: Fees {
+                max_fee_per_gas: 200,
+                max_priority_fee_per_gas: 0,
+            },
+        };
+        let report = plan.report();
+        let line = |name: &str| {
+            report
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .to_string()
+        };
+        assert!(
+            line("big").contains("new, as 2 fragments + root"),
+            "{report}"
+        );
+        assert!(!line("small").contains("fragments"), "{report}");
+    }
 }

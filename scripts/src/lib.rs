@@ -36,6 +36,7 @@ pub mod client;
 pub mod config_file;
 pub mod dry_run;
 pub mod error_report;
+pub mod fragments;
 pub mod gas;
 pub mod key;
 pub mod manifest;

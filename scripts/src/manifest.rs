@@ -47,6 +47,10 @@ pub struct ProgramRecord {
     pub code_hash: B256,
     /// Bytes of code.
     pub code_bytes: usize,
+    /// The fragment contracts its root lists, in order (ArbOS 60+ programs
+    /// over the contract size limit); empty for a program in one contract.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<Address>,
     /// Stylus version it is activated at, once it is.
     pub stylus_version: Option<u16>,
     /// Data fee paid for its activation (wei; zero when its code hash was
@@ -292,6 +296,7 @@ mod tests {
                 address: Address::with_last_byte(1),
                 code_hash: B256::repeat_byte(2),
                 code_bytes: 3,
+                fragments: Vec::new(),
                 stylus_version: Some(2),
                 data_fee_wei: U256::from(4),
                 deploy_nonce: Some(5),

@@ -1,6 +1,7 @@
-//! One Stylus program's way onto a chain: build, deploy the code, activate
-//! it through ArbWasm (paying the data fee), optionally cache it through
-//! ArbWasmCache, and run its constructor.
+//! One Stylus program's way onto a chain: build, deploy the code (as
+//! fragments and a root when it is over the contract size limit, see
+//! [`crate::fragments`]), activate it through ArbWasm (paying the data fee),
+//! optionally cache it through ArbWasmCache, and run its constructor.
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -13,6 +14,7 @@ use crate::{
     abi::{IArbWasm, IArbWasmCache, ARB_WASM, ARB_WASM_CACHE, CONSTRUCTOR_SELECTOR},
     backend::{Backend, Mined},
     client::{dry_run, request, send, transact, view, TxError},
+    fragments,
 };
 
 /// The contracts the protocol deploys, by Cargo package name.
@@ -117,7 +119,10 @@ pub struct Program {
     pub code_hash: B256,
     /// Bytes of code (compressed WASM with the Stylus prefix).
     pub code_bytes: usize,
-    /// The deployment transaction.
+    /// The fragment contracts its root lists, with their deployments; empty
+    /// when the program fits in one contract.
+    pub fragments: Vec<(Address, Mined)>,
+    /// The deployment transaction (of the root, for a fragmented program).
     pub deploy_tx: Mined,
     /// Its activation.
     pub activation: Activation,
@@ -150,20 +155,74 @@ fn describe(error: &TxError) -> String {
 }
 
 /// Deploys `program`'s code with its init code; returns the new address.
+///
+/// A program over the contract size limit is deployed as fragments first and
+/// then its root (see [`deploy_code_fragmented`]); the address is the root's.
 pub fn deploy_code(
     backend: &mut impl Backend,
     from: Address,
     program: &Deployable,
 ) -> Result<(Address, Mined)> {
+    let deployed = deploy_code_fragmented(backend, from, program)?;
+    Ok((deployed.address, deployed.mined))
+}
+
+/// A program's code on chain.
+#[derive(Clone, Debug)]
+pub struct DeployedCode {
+    /// The program's address (the root's, for a fragmented program).
+    pub address: Address,
+    /// Its deployment.
+    pub mined: Mined,
+    /// The code at `address`.
+    pub code: Vec<u8>,
+    /// The fragments and their deployments, in the root's order.
+    pub fragments: Vec<(Address, Mined)>,
+}
+
+/// Deploys `program`'s code: in one contract when it fits, else as
+/// fragment contracts followed by the root that lists them, after checking
+/// with ArbSys that the chain's ArbOS version has fragmented programs.
+pub fn deploy_code_fragmented(
+    backend: &mut impl Backend,
+    from: Address,
+    program: &Deployable,
+) -> Result<DeployedCode> {
+    let mut deployed_fragments = Vec::new();
+    if let Some(codes) = fragments::fragment_codes(program) {
+        let arbos_version = fragments::arbos_version(backend)?;
+        fragments::check_deployable(program, arbos_version)?;
+        for (index, code) in codes.iter().enumerate() {
+            let initcode = stylus_build::deploy_initcode(code);
+            let what = format!("deploying fragment {} of", index + 1);
+            let mined = step(
+                &program.name,
+                &what,
+                send(backend, request(from, None, U256::ZERO, initcode)),
+            )?;
+            let address = mined
+                .contract_address
+                .ok_or_else(|| anyhow!("{what} `{}`: no contract address", program.name))?;
+            deployed_fragments.push((address, mined));
+        }
+    }
+    let addresses: Vec<Address> = deployed_fragments.iter().map(|(a, _)| *a).collect();
+    let code = fragments::program_code(program, &addresses);
+    let initcode = stylus_build::creator_bound_initcode(&code);
     let mined = step(
         &program.name,
         "deploying",
-        send(backend, request(from, None, U256::ZERO, program.initcode())),
+        send(backend, request(from, None, U256::ZERO, initcode)),
     )?;
     let address = mined
         .contract_address
         .ok_or_else(|| anyhow!("deploying `{}`: no contract address", program.name))?;
-    Ok((address, mined))
+    Ok(DeployedCode {
+        address,
+        mined,
+        code,
+        fragments: deployed_fragments,
+    })
 }
 
 /// Activates the program at `address` through ArbWasm.
@@ -247,10 +306,11 @@ pub fn deploy_program(
     constructor_args: &[u8],
     cache_it: bool,
 ) -> Result<Program> {
-    let (address, deploy_tx) = deploy_code(backend, from, program)?;
+    let deployed = deploy_code_fragmented(backend, from, program)?;
+    let address = deployed.address;
     let activation =
         activate(backend, from, address).with_context(|| format!("program `{}`", program.name))?;
-    let code_hash = keccak256(&program.code);
+    let code_hash = keccak256(&deployed.code);
     // ArbWasm keys activations by the code hash it saw: agreeing with ours
     // shows the chain stored exactly the built code.
     let on_chain = view(
@@ -283,7 +343,8 @@ pub fn deploy_program(
         address,
         code_hash,
         code_bytes: program.code.len(),
-        deploy_tx,
+        fragments: deployed.fragments,
+        deploy_tx: deployed.mined,
         activation,
         cache_tx,
         constructor_tx,

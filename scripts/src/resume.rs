@@ -3,8 +3,9 @@
 //! after every transaction.
 //!
 //! - A program recorded in the manifest is reused when the chain has code at
-//!   its address and that code's hash is the build's; otherwise it is
-//!   deployed anew.
+//!   its address and that code's hash is the build's (for a fragmented
+//!   program: the root over the recorded fragments, each holding its chunk
+//!   of the build); otherwise it is deployed anew.
 //! - Activation is skipped when ArbWasm answers `ProgramUpToDate` for it,
 //!   caching when ArbWasmCache says its code hash is cached, construction
 //!   when the constructor was recorded or the program shows it ran (an admin
@@ -29,8 +30,11 @@ use crate::{
     backend::{Backend, Mined},
     client::{dry_run, request, view, TxError},
     config_file::ConfigFile,
+    fragments,
     manifest::{Manifest, ProgramRecord, TxRecord},
-    programs::{activate, cache, construct, deploy_code, Activation, Artifacts, Program},
+    programs::{
+        activate, cache, construct, deploy_code_fragmented, Activation, Artifacts, Program,
+    },
     protocol::{deploy_protocol_with, Config, Deployment, Journal},
 };
 
@@ -87,13 +91,24 @@ impl ManifestJournal<'_> {
         backend: &mut dyn Backend,
         from: Address,
         package: &str,
-        code_hash: B256,
+        program: &Deployable,
     ) -> Result<Option<ProgramRecord>> {
         let Some(record) = self.manifest.programs.get(package) else {
             return Ok(None);
         };
         let code = backend.code(record.address)?;
-        if !code.is_empty() && keccak256(&code) == code_hash {
+        let code_hash = keccak256(fragments::program_code(program, &record.fragments));
+        let fragments_in_place = match fragments::fragment_codes(program) {
+            None => record.fragments.is_empty(),
+            Some(codes) => {
+                let mut in_place = codes.len() == record.fragments.len();
+                for (address, built) in record.fragments.iter().zip(&codes) {
+                    in_place &= backend.code(*address)?.as_ref() == built.as_slice();
+                }
+                in_place
+            }
+        };
+        if !code.is_empty() && keccak256(&code) == code_hash && fragments_in_place {
             return Ok(Some(record.clone()));
         }
         let why = match (record.deploy_tx.is_none(), record.deploy_nonce) {
@@ -133,9 +148,13 @@ impl Journal for ManifestJournal<'_> {
         constructor_args: &[u8],
         cache_it: bool,
     ) -> Result<Program> {
-        let code_hash = keccak256(&program.code);
+        let fragment_count = fragments::fragment_count(program);
+        if fragment_count > 0 {
+            fragments::check_deployable(program, fragments::arbos_version(&mut backend)?)?;
+        }
         let mut deploy_tx = None;
-        let mut record = match self.reusable(backend, from, package, code_hash)? {
+        let mut fragment_txs = Vec::new();
+        let mut record = match self.reusable(backend, from, package, program)? {
             Some(record) => {
                 progress(format!("  {package}: reusing {}\n", record.address));
                 record
@@ -143,11 +162,16 @@ impl Journal for ManifestJournal<'_> {
             None => {
                 // Recorded before sending: should the receipt never come,
                 // the next run looks for the program where this nonce puts it.
-                let nonce = backend.nonces(from)?.next;
+                // A fragmented program's fragments take the nonces before its root's.
+                let first_nonce = backend.nonces(from)?.next;
+                let (predicted_fragments, address) =
+                    fragments::predicted_addresses(from, first_nonce, fragment_count);
+                let nonce = first_nonce + fragment_count as u64;
                 let mut record = ProgramRecord {
-                    address: from.create(nonce),
-                    code_hash,
+                    address,
+                    code_hash: keccak256(fragments::program_code(program, &predicted_fragments)),
                     code_bytes: program.code.len(),
+                    fragments: predicted_fragments,
                     stylus_version: None,
                     data_fee_wei: U256::ZERO,
                     deploy_nonce: Some(nonce),
@@ -157,11 +181,24 @@ impl Journal for ManifestJournal<'_> {
                     constructor_tx: None,
                 };
                 self.save(package, &record)?;
+                let layout = if fragment_count > 0 {
+                    format!(" as {fragment_count} fragments and a root")
+                } else {
+                    String::new()
+                };
                 progress(format!(
-                    "  {package}: deploying {} bytes ... ",
+                    "  {package}: deploying {} bytes{layout} ... ",
                     program.code.len()
                 ));
-                let (address, mined) = deploy_code(&mut backend, from, program)?;
+                let deployed = deploy_code_fragmented(&mut backend, from, program)?;
+                let (address, mined) = (deployed.address, deployed.mined);
+                let fragment_addresses: Vec<Address> =
+                    deployed.fragments.iter().map(|(a, _)| *a).collect();
+                if fragment_addresses != record.fragments {
+                    record.fragments = fragment_addresses;
+                    record.code_hash = keccak256(&deployed.code);
+                }
+                fragment_txs = deployed.fragments;
                 if address != record.address {
                     // Another sender with the same key took the nonce first.
                     progress(format!(
@@ -171,6 +208,7 @@ impl Journal for ManifestJournal<'_> {
                     record.address = address;
                     record.deploy_nonce = None;
                 }
+                let code_hash = record.code_hash;
                 let on_chain = keccak256(backend.code(address)?);
                 if on_chain != code_hash {
                     bail!("`{package}` at {address}: code hash {on_chain} on chain, {code_hash} built");
@@ -183,6 +221,7 @@ impl Journal for ManifestJournal<'_> {
             }
         };
         let address = record.address;
+        let code_hash = record.code_hash;
 
         progress(format!("  {package}: activation ... "));
         let activation = activate(&mut backend, from, address)
@@ -258,6 +297,8 @@ impl Journal for ManifestJournal<'_> {
             address,
             code_hash,
             code_bytes: record.code_bytes,
+            // Fragments reused from an earlier run have no receipts here.
+            fragments: fragment_txs,
             deploy_tx: recorded(deploy_tx, &record.deploy_tx).unwrap_or_else(unrecorded),
             activation: Activation {
                 version: activation.version,

@@ -11,10 +11,11 @@ pub mod builtins;
 pub mod precompiles;
 pub mod programs;
 
-use crate::stylus::activation::is_stylus_program;
+use crate::stylus::activation;
 use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
 use crate::stylus::memory::{self, PageCounter};
 use crate::stylus::params;
+use crate::stylus::recent_programs::RecentPrograms;
 use crate::stylus::runtime::{Status, StylusRuntime};
 use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 use builtins::Builtin;
@@ -42,6 +43,21 @@ pub type Db = CacheDB<EmptyDB>;
 pub type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
 type Inner =
     Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, ArbPrecompiles, EthFrame<EthInterpreter>>;
+
+/// The code of `address` as last committed to the database.
+fn committed_code(db: &Db, address: Address) -> Vec<u8> {
+    use revm::database::DatabaseRef;
+    let Ok(Some(info)) = db.basic_ref(address) else {
+        return Vec::new();
+    };
+    match info.code {
+        Some(code) => code.original_bytes().to_vec(),
+        None => db
+            .code_by_hash_ref(info.code_hash)
+            .map(|code| code.original_bytes().to_vec())
+            .unwrap_or_default(),
+    }
+}
 
 /// The in-memory database cannot fail; this turns its error type into any type.
 pub fn journal_err<T>(error: Infallible) -> T {
@@ -81,6 +97,8 @@ pub struct ArbEvm {
     /// it runs (entries past the running frame's depth are finished frames
     /// about to be overwritten).
     acting: Vec<ActingFrame>,
+    /// Programs run earlier in the block (one transaction per block here).
+    recent_programs: RecentPrograms,
 }
 
 impl ArbEvm {
@@ -103,6 +121,7 @@ impl ArbEvm {
             pages: PageCounter::default(),
             frames: Vec::new(),
             acting: Vec::new(),
+            recent_programs: RecentPrograms::default(),
         }
     }
 
@@ -121,6 +140,7 @@ impl ArbEvm {
         self.pages = PageCounter::default();
         self.frames.clear();
         self.acting.clear();
+        self.recent_programs.clear();
         self.inner.precompiles.callers.clear();
     }
 
@@ -170,8 +190,12 @@ impl ArbEvm {
 
         // Program init and memory footprint, paid up front (Nitro `CallProgram`).
         let mut call_cost = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
+        let recently_run = self.runtime.arbos_version().has_recent_programs_cache()
+            && self
+                .recent_programs
+                .insert(codehash, params::BLOCK_CACHE_SIZE);
         call_cost = call_cost.saturating_add(params::cached_gas(program.cached_cost));
-        if !program.cached {
+        if !(program.cached || recently_run) {
             call_cost = call_cost.saturating_add(params::init_gas(program.init_cost));
         }
         if !gas.record_regular_cost(call_cost) {
@@ -180,10 +204,20 @@ impl ArbEvm {
         }
         let (open_before, _) = self.pages.add(program.footprint);
 
+        let arbos_version = self.runtime.arbos_version();
+        let db = &self.inner.ctx.journaled_state.database;
         let module = self.runtime.module(codehash, || {
-            crate::stylus::activation::compile(&code, params::PAGE_LIMIT)
-                .ok()
-                .map(|m| m.wasm)
+            // Recompiling an activated program reads its fragments without charge, as Nitro does.
+            let mut read_fragment = |address| Ok(committed_code(db, address));
+            activation::compile(
+                &code,
+                params::PAGE_LIMIT,
+                arbos_version,
+                false,
+                &mut read_fragment,
+            )
+            .ok()
+            .map(|m| m.wasm)
         });
         let Ok(module) = module else {
             self.pages.open = open_before;
@@ -384,7 +418,10 @@ impl EvmTr for ArbEvm {
             _ => None,
         };
         let stylus = matches!(frame.data, FrameData::Call(_))
-            && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
+            && activation::is_program(
+                frame.interpreter.bytecode.original_byte_slice(),
+                self.runtime.arbos_version(),
+            );
         let action = if let Some(builtin) = builtin {
             InterpreterAction::Return(self.run_builtin_frame(builtin))
         } else if stylus {
@@ -403,7 +440,7 @@ impl EvmTr for ArbEvm {
             {
                 if result.result.is_ok()
                     && result.output.first() == Some(&0xEF)
-                    && !is_stylus_program(&result.output)
+                    && !activation::is_deployable(&result.output, self.runtime.arbos_version())
                 {
                     result.result = InstructionResult::CreateContractStartingWithEF;
                 }

@@ -8,8 +8,10 @@
 use super::programs::{self, Program, ProgramError};
 use super::{journal_err, Ctx};
 use crate::stylus::activation::{self, ActivationError};
+use crate::stylus::fragments;
 use crate::stylus::params;
 use crate::stylus::runtime::StylusRuntime;
+use crate::stylus::version::ArbosVersion;
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use revm::context_interface::{ContextTr, JournalTr};
@@ -208,6 +210,17 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             // Nitro charges the copy of the arguments, not of the selector.
             used: 3 * (input.len().saturating_sub(4) as u64).div_ceil(32),
         };
+        let arbos_version = self.runtime.arbos_version();
+        if hidden_at(arbos_version, address, &input) {
+            // Nitro's precompile.go: a method outside its versions does not exist.
+            let mut gas = Gas::new(inputs.gas_limit);
+            gas.spend_all();
+            return Ok(Some(InterpreterResult::new(
+                InstructionResult::Revert,
+                Bytes::new(),
+                gas,
+            )));
+        }
         // As in Nitro's precompile framework, only payable methods accept value.
         let payable = address == ARB_WASM
             && matches!(
@@ -226,7 +239,7 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             )));
         }
         let outcome = match address {
-            ARB_SYS => arb_sys(ctx, &self.callers, &input),
+            ARB_SYS => arb_sys(ctx, &self.callers, arbos_version, &input),
             ARB_WASM => arb_wasm(self, ctx, inputs, &input, &mut meter),
             _ => arb_wasm_cache(self, ctx, inputs, &input, &mut meter),
         };
@@ -272,6 +285,21 @@ macro_rules! decode {
     };
 }
 
+/// Whether the method `input` calls on precompile `address` is outside the
+/// ArbOS versions that have it (Nitro `precompile.go`: `ActivationGas` from
+/// `ArbosVersion_StylusActivationGas`, `CacheCodehash` up to `ArbosVersion_Stylus`).
+fn hidden_at(arbos_version: ArbosVersion, address: Address, input: &[u8]) -> bool {
+    match (address, selector(input)) {
+        (ARB_WASM, Some(ArbWasm::activationGasCall::SELECTOR)) => {
+            !arbos_version.has_activation_gas_method()
+        }
+        (ARB_WASM_CACHE, Some(ArbWasmCache::cacheCodehashCall::SELECTOR)) => {
+            !arbos_version.has_cache_codehash()
+        }
+        _ => false,
+    }
+}
+
 fn selector(input: &[u8]) -> Option<[u8; 4]> {
     input.get(..4).map(|s| s.try_into().expect("four bytes"))
 }
@@ -287,7 +315,12 @@ fn caller_depth(ctx: &mut Ctx) -> usize {
     ctx.journal_mut().depth().saturating_sub(1)
 }
 
-fn arb_sys(ctx: &mut Ctx, callers: &[Address], input: &[u8]) -> Outcome {
+fn arb_sys(
+    ctx: &mut Ctx,
+    callers: &[Address],
+    arbos_version: ArbosVersion,
+    input: &[u8],
+) -> Outcome {
     let Some(selector) = selector(input) else {
         return Outcome::Revert(Vec::new());
     };
@@ -299,9 +332,11 @@ fn arb_sys(ctx: &mut Ctx, callers: &[Address], input: &[u8]) -> Outcome {
         ArbSys::arbChainIDCall::SELECTOR => Outcome::Return(
             ArbSys::arbChainIDCall::abi_encode_returns(&U256::from(ctx.cfg.chain_id)),
         ),
-        ArbSys::arbOSVersionCall::SELECTOR => Outcome::Return(
-            ArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + params::ARBOS_VERSION)),
-        ),
+        ArbSys::arbOSVersionCall::SELECTOR => {
+            Outcome::Return(ArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(
+                arbos_version.arbsys_version(),
+            )))
+        }
         ArbSys::arbBlockHashCall::SELECTOR => {
             let requested = decode!(input, ArbSys::arbBlockHashCall).arbBlockNum;
             if requested >= number || requested.saturating_add(U256::from(256)) < number {
@@ -414,6 +449,29 @@ fn emit(ctx: &mut Ctx, address: Address, log: alloy_primitives::LogData, meter: 
     ctx.journal_mut().log(Log { address, data: log });
 }
 
+/// Reads a root's fragment during activation, charging Nitro's
+/// `fragmentReadGasCost`: the call must afford a read of the largest code
+/// before the fragment is touched, then pays for the fragment's actual size.
+fn charged_fragment_read(
+    ctx: &mut Ctx,
+    address: Address,
+    gas_limit: u64,
+    meter: &mut Meter,
+) -> Result<Vec<u8>, ActivationError> {
+    let load = ctx.journal_mut().code(address).unwrap_or_else(journal_err);
+    let warm = !load.is_cold;
+    let gas_left = gas_limit.saturating_sub(meter.used);
+    if gas_left < fragments::read_gas(warm, params::MAX_CODE_SIZE as u64) {
+        return Err(ActivationError::OutOfGas);
+    }
+    let cost = fragments::read_gas(warm, load.data.len() as u64);
+    if gas_left < cost {
+        return Err(ActivationError::OutOfGas);
+    }
+    meter.charge(cost);
+    Ok(load.data.to_vec())
+}
+
 fn activate_program(
     precompiles: &ArbPrecompiles,
     ctx: &mut Ctx,
@@ -438,11 +496,26 @@ fn activate_program(
         .code(program)
         .unwrap_or_else(journal_err)
         .data;
-    let module = match activation::compile(&code, params::PAGE_LIMIT) {
+    let arbos_version = precompiles.runtime.arbos_version();
+    let gas_limit = inputs.gas_limit;
+    let mut read_fragment =
+        |address: Address| charged_fragment_read(ctx, address, gas_limit, meter);
+    let compiled = activation::compile(
+        &code,
+        params::PAGE_LIMIT,
+        arbos_version,
+        true,
+        &mut read_fragment,
+    );
+    let module = match compiled {
         Ok(module) => module,
         Err(ActivationError::NotWasm) => {
             return Outcome::Revert(ArbWasm::ProgramNotWasm {}.abi_encode())
         }
+        // Nitro's getWasm errors are plain errors: a revert without data that
+        // keeps the gas not used so far.
+        Err(ActivationError::Unreadable(_)) => return Outcome::Revert(Vec::new()),
+        Err(ActivationError::OutOfGas) => return Outcome::BurnOut(Vec::new()),
         Err(ActivationError::Invalid(reason)) => {
             return Outcome::BurnOut(
                 Error {

@@ -1,11 +1,15 @@
 //! Turning deployed contract code into a runnable program.
 //!
 //! Deployed Stylus code is `EF F0 00`, a dictionary byte and a brotli stream of
-//! the WASM. Activation decompresses it (at most [`params::MAX_WASM_SIZE`]
-//! bytes), validates and instruments it (see [`super::instrument`]).
+//! the WASM, or from ArbOS 60 a root listing fragments (see [`super::fragments`]).
+//! Activation decompresses it (at most [`params::MAX_WASM_SIZE`] bytes),
+//! validates and instruments it (see [`super::instrument`]).
 
+use super::fragments::{self, ActivationLimits};
 use super::instrument::{self, InstrumentedModule};
 use super::params;
+use super::version::ArbosVersion;
+use alloy_primitives::Address;
 use std::io::Read;
 
 /// Prefix of classic (single-contract) Stylus programs.
@@ -18,13 +22,22 @@ pub enum ActivationError {
     NotWasm,
     /// The program is malformed or breaks a limit; Nitro reports these as plain errors.
     Invalid(String),
+    /// The program's code could not be read out of state (a root, its
+    /// fragments, their size): Nitro's `getWasm` errors, which revert the
+    /// activation without data and keep the gas not yet used.
+    Unreadable(String),
+    /// A fragment read ran out of gas.
+    OutOfGas,
 }
 
 impl std::fmt::Display for ActivationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ActivationError::NotWasm => write!(f, "ProgramNotWasm"),
-            ActivationError::Invalid(reason) => write!(f, "{reason}"),
+            ActivationError::Invalid(reason) | ActivationError::Unreadable(reason) => {
+                write!(f, "{reason}")
+            }
+            ActivationError::OutOfGas => write!(f, "out of gas"),
         }
     }
 }
@@ -70,8 +83,68 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
     Ok(wasm)
 }
 
+/// Whether `code` runs as a Stylus program at `arbos_version` (go-ethereum
+/// `IsStylusDeployableProgramPrefix`): classic code, or a root from ArbOS 60.
+pub fn is_program(code: &[u8], arbos_version: ArbosVersion) -> bool {
+    is_stylus_program(code) || (arbos_version.has_fragments() && fragments::is_root(code))
+}
+
+/// Whether `code` starting with 0xEF may be deployed at `arbos_version`
+/// (go-ethereum `IsStylusComponentPrefix`): a program, or a fragment from ArbOS 60.
+pub fn is_deployable(code: &[u8], arbos_version: ArbosVersion) -> bool {
+    is_program(code, arbos_version)
+        || (arbos_version.has_fragments() && fragments::is_fragment(code))
+}
+
+/// How activation reads a root's fragments: each read returns the fragment's
+/// code and, on activation, charges its gas.
+pub type FragmentReader<'a> = &'a mut dyn FnMut(Address) -> Result<Vec<u8>, ActivationError>;
+
+/// Extracts the WASM from deployed code at `arbos_version` (Nitro
+/// `getWasmFromContractCode`). `activating` applies the activation-only
+/// limits to roots (decompressed size, fragment count).
+pub fn program_wasm(
+    code: &[u8],
+    arbos_version: ArbosVersion,
+    activating: bool,
+    read_fragment: FragmentReader<'_>,
+) -> Result<Vec<u8>, ActivationError> {
+    if code.is_empty() {
+        return Err(ActivationError::NotWasm);
+    }
+    if is_stylus_program(code) {
+        return decompress(code);
+    }
+    if !arbos_version.has_fragments() {
+        // Nitro before fragments: a plain error, not ProgramNotWasm.
+        return Err(ActivationError::Unreadable(
+            "specified bytecode is not a Stylus program".into(),
+        ));
+    }
+    if fragments::is_root(code) {
+        let limits = activating.then_some(ActivationLimits {
+            max_wasm_size: params::MAX_WASM_SIZE,
+            max_fragments: arbos_version.max_fragment_count(),
+        });
+        return fragments::assemble(code, limits, read_fragment);
+    }
+    if fragments::is_fragment(code) {
+        return Err(ActivationError::Unreadable(
+            "fragmented stylus programs cannot be activated directly; activate the root program instead"
+                .into(),
+        ));
+    }
+    Err(ActivationError::NotWasm)
+}
+
 /// Decompresses, validates and instruments deployed code.
-pub fn compile(code: &[u8], page_limit: u16) -> Result<InstrumentedModule, ActivationError> {
-    let wasm = decompress(code)?;
-    instrument::instrument(&wasm, page_limit).map_err(ActivationError::Invalid)
+pub fn compile(
+    code: &[u8],
+    page_limit: u16,
+    arbos_version: ArbosVersion,
+    activating: bool,
+    read_fragment: FragmentReader<'_>,
+) -> Result<InstrumentedModule, ActivationError> {
+    let wasm = program_wasm(code, arbos_version, activating, read_fragment)?;
+    instrument::instrument(&wasm, page_limit, arbos_version).map_err(ActivationError::Invalid)
 }

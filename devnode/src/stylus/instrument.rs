@@ -8,6 +8,7 @@
 //! bound (`memory.grow` first calls `pay_for_memory_grow`). The result is a new
 //! module that any plain WASM engine can run with Nitro's pricing.
 
+use super::version::ArbosVersion;
 use super::{depth, hostio, params, pricing::opcode_ink};
 use std::collections::{HashMap, HashSet};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
@@ -49,13 +50,17 @@ pub struct InstrumentedModule {
     pub costs: ProgramCosts,
 }
 
-/// Nitro's WASM feature set for user programs (ArbOS below 60: multi-value allowed).
-fn stylus_features() -> WasmFeatures {
+/// Nitro's WASM feature set for user programs (`parse_with_version`):
+/// multi-value only before `ARBOS_VERSION_STYLUS_NO_MULTI_VALUE`.
+fn stylus_features(arbos_version: ArbosVersion) -> WasmFeatures {
     let mut features = WasmFeatures::empty();
     features.set(WasmFeatures::MUTABLE_GLOBAL, true);
     features.set(WasmFeatures::SATURATING_FLOAT_TO_INT, true);
     features.set(WasmFeatures::SIGN_EXTENSION, true);
-    features.set(WasmFeatures::MULTI_VALUE, true);
+    features.set(
+        WasmFeatures::MULTI_VALUE,
+        arbos_version.allows_multi_value(),
+    );
     features.set(WasmFeatures::BULK_MEMORY, true);
     features.set(WasmFeatures::FLOATS, true);
     features.set(WasmFeatures::GC_TYPES, true);
@@ -70,9 +75,14 @@ struct Body<'a> {
 
 /// Validates `wasm` as Nitro does and returns the instrumented module.
 ///
-/// `page_limit` is the number of pages the program's initial memory may use.
-pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, String> {
-    let mut validator = Validator::new_with_features(stylus_features());
+/// `page_limit` is the number of pages the program's initial memory may use;
+/// `arbos_version` decides the WASM features accepted.
+pub fn instrument(
+    wasm: &[u8],
+    page_limit: u16,
+    arbos_version: ArbosVersion,
+) -> Result<InstrumentedModule, String> {
+    let mut validator = Validator::new_with_features(stylus_features(arbos_version));
     let mut allocs = FuncValidatorAllocations::default();
 
     let mut types: Vec<FuncType> = Vec::new();
@@ -102,7 +112,7 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     // The parser must decode with Nitro's features too: the operator encoding
     // itself differs (e.g. call_indirect's table immediate before reference types).
     let mut parser = Parser::new(0);
-    parser.set_features(stylus_features());
+    parser.set_features(stylus_features(arbos_version));
     for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(|e| format!("failed to parse wasm: {e}"))?;
         let valid = validator

@@ -4,10 +4,13 @@
 pub mod activation;
 pub mod api;
 pub mod depth;
+pub mod fragments;
 pub mod hostio;
 pub mod instrument;
 pub mod memory;
 pub mod params;
 pub mod pricing;
+pub mod recent_programs;
 pub mod runtime;
 pub mod storage_cache;
+pub mod version;

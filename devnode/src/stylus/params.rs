@@ -3,12 +3,11 @@
 //! Every number here mirrors a constant of Nitro (`arbos/programs/params.go`,
 //! `arbutil/src/pricing.rs`, `arbutil/src/evm/mod.rs`,
 //! `prover/src/programs/config.rs`); the devnode never reads them from state,
-//! so they cannot be changed by transactions.
+//! so they cannot be changed by transactions. They are the same at ArbOS 50, 51
+//! and 61; what differs between those versions is in [`super::version`].
 
 /// The Stylus version that ArbOS 40+ activates programs with.
 pub const STYLUS_VERSION: u16 = 2;
-/// The ArbOS version the devnode reports (ArbSys.arbOSVersion returns 55 + this).
-pub const ARBOS_VERSION: u64 = 50;
 /// Ink bought by one unit of EVM gas.
 pub const INK_PRICE: u32 = 10_000;
 /// Stack depth budget, in Nitro's depth-checker words (ArbOS 50 value).

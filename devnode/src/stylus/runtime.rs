@@ -4,6 +4,7 @@ use super::api::{EvmApi, EvmData};
 use super::hostio::{self, Escape, HostEnv};
 use super::instrument::{ENTRY_POINT, INK_LEFT, INK_STATUS, STACK_LEFT};
 use super::params;
+use super::version::ArbosVersion;
 use alloy_primitives::B256;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +40,7 @@ pub struct StylusRuntime {
     engine: Engine,
     linker: Linker<HostEnv>,
     modules: Mutex<HashMap<B256, Module>>,
+    arbos_version: ArbosVersion,
 }
 
 impl std::fmt::Debug for StylusRuntime {
@@ -48,8 +50,8 @@ impl std::fmt::Debug for StylusRuntime {
 }
 
 impl StylusRuntime {
-    /// Creates a runtime with every hostio linked.
-    pub fn new() -> Arc<Self> {
+    /// Creates a runtime with every hostio linked for a chain at `arbos_version`.
+    pub fn new(arbos_version: ArbosVersion) -> Arc<Self> {
         let mut config = Config::default();
         config
             .wasm_sign_extension(true)
@@ -68,7 +70,13 @@ impl StylusRuntime {
             engine,
             linker,
             modules: Mutex::new(HashMap::new()),
+            arbos_version,
         })
+    }
+
+    /// The ArbOS version of the chain this runtime serves.
+    pub fn arbos_version(&self) -> ArbosVersion {
+        self.arbos_version
     }
 
     /// The compiled module for `codehash`, compiling `wasm` if it is not cached yet.

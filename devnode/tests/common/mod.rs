@@ -10,15 +10,20 @@ use std::io::Write;
 /// ArbWasm precompile address.
 pub const ARB_WASM: Address = devnode::evm::precompiles::ARB_WASM;
 
-/// Compresses `wasm` and prefixes it as deployed Stylus code (dictionary 0).
-pub fn stylus_code_from_wasm(wasm: &[u8]) -> Vec<u8> {
+/// The brotli stream of `wasm` (quality 11, window 22, no dictionary).
+pub fn brotli(wasm: &[u8]) -> Vec<u8> {
     let mut compressed = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut compressed, 4096, 11, 22);
         writer.write_all(wasm).unwrap();
     }
+    compressed
+}
+
+/// Compresses `wasm` and prefixes it as deployed Stylus code (dictionary 0).
+pub fn stylus_code_from_wasm(wasm: &[u8]) -> Vec<u8> {
     let mut code = vec![0xEF, 0xF0, 0x00, 0x00];
-    code.extend(compressed);
+    code.extend(brotli(wasm));
     code
 }
 
@@ -53,8 +58,14 @@ pub struct TestChain {
 
 impl TestChain {
     pub fn new() -> Self {
+        Self::at(devnode::stylus::version::DEFAULT)
+    }
+
+    /// A chain running ArbOS `arbos_version`.
+    pub fn at(arbos_version: u64) -> Self {
         let node = Devnode::new(DevnodeConfig {
             accounts: 2,
+            arbos_version: devnode::stylus::version::ArbosVersion::new(arbos_version).unwrap(),
             ..Default::default()
         });
         let from = node.dev_account();
