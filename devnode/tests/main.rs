@@ -3,6 +3,7 @@
 mod common;
 
 mod activation;
+mod activation_nitro;
 mod arbsys;
 mod chain;
 mod dev_methods;

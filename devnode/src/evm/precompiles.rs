@@ -98,7 +98,6 @@ sol! {
         event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
     }
 
-    error Error(string message);
 }
 
 /// ABI-encoded ArbWasm error for a program that cannot run.
@@ -443,25 +442,18 @@ fn activate_program(
         Err(ActivationError::NotWasm) => {
             return Outcome::Revert(ArbWasm::ProgramNotWasm {}.abi_encode())
         }
-        Err(ActivationError::Invalid(reason)) => {
-            return Outcome::BurnOut(
-                Error {
-                    message: format!("program activation failed: {reason}"),
-                }
-                .abi_encode(),
-            )
-        }
+        // Nitro's `getWasm` fails with a plain error: no data, gas kept.
+        Err(ActivationError::Unreadable(_)) => return Outcome::Revert(Vec::new()),
+        // `ErrProgramActivation`: all gas burned, no data.
+        Err(ActivationError::Invalid(_)) => return Outcome::BurnOut(Vec::new()),
     };
+    // What `Module::activate` burns for compiling; running out of it burns all gas.
+    meter.charge(module.shape.activation_gas());
     let module_hash = keccak256(&module.wasm);
     let costs = module.costs;
     let wasm = module.wasm;
     if precompiles.runtime.module(codehash, || Some(wasm)).is_err() {
-        return Outcome::BurnOut(
-            Error {
-                message: "program activation failed: module did not compile".into(),
-            }
-            .abi_encode(),
-        );
+        return Outcome::BurnOut(Vec::new());
     }
     let asm_estimate_kb = costs.asm_estimate.div_ceil(1024);
     meter.charge(STORAGE_READ_GAS + STORAGE_WRITE_GAS);
