@@ -9,6 +9,7 @@ mod chain;
 mod dev_methods;
 mod evm_rules;
 mod filters;
+mod nitro_failures;
 mod pricing;
 mod rpc;
 mod smoke;

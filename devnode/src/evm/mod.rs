@@ -158,12 +158,11 @@ impl ArbEvm {
 
         let now = self.inner.ctx.block.timestamp.saturating_to::<u64>();
         let program = programs::get_program(&mut self.inner.ctx, codehash);
-        if let Err(error) = program.check_active(now) {
-            return InterpreterResult::new(
-                InstructionResult::Revert,
-                precompiles::program_error(error),
-                gas,
-            );
+        // Nitro's `getActiveProgram` fails with an ArbWasm error that is not
+        // `ErrExecutionReverted`, so the call burns all its gas and returns nothing.
+        if program.check_active(now).is_err() {
+            gas.spend_all();
+            return InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas);
         }
 
         // Program init and memory footprint, paid up front (Nitro `CallProgram`).

@@ -19,6 +19,8 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::AddressSet;
 use std::sync::Arc;
 
+mod dispatch;
+
 /// ArbSys precompile.
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
 /// ArbWasm precompile.
@@ -34,6 +36,9 @@ const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
 const STORAGE_READ_GAS: u64 = 800;
 /// ArbOS storage write of a non-zero value (Nitro `StorageWriteCost`).
 const STORAGE_WRITE_GAS: u64 = 20_000;
+/// ArbOS's `GetCodeHash` of an address (Nitro `StorageCodeHashCost`, the
+/// EIP-2929 cold account access).
+const STORAGE_CODE_HASH_GAS: u64 = 2_600;
 /// Reading the cached Stylus parameters (assumed warm, as in Nitro).
 const PARAMS_READ_GAS: u64 = 100;
 
@@ -207,17 +212,9 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
             // Nitro charges the copy of the arguments, not of the selector.
             used: 3 * (input.len().saturating_sub(4) as u64).div_ceil(32),
         };
-        // As in Nitro's precompile framework, only payable methods accept value.
-        let payable = address == ARB_WASM
-            && matches!(
-                selector(&input),
-                Some(
-                    ArbWasm::activateProgramCall::SELECTOR
-                        | ArbWasm::codehashKeepaliveCall::SELECTOR
-                )
-            );
-        if !payable && !inputs.value.get().is_zero() {
-            let gas = Gas::new(inputs.gas_limit);
+        if !dispatch::may_dispatch(inputs, &input) {
+            let mut gas = Gas::new(inputs.gas_limit);
+            gas.spend_all();
             return Ok(Some(InterpreterResult::new(
                 InstructionResult::Revert,
                 Bytes::new(),
@@ -261,12 +258,12 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
     }
 }
 
-/// Decodes a method's arguments, or reverts without data on malformed input.
+/// Decodes a method's arguments; malformed input burns all gas, as in Nitro.
 macro_rules! decode {
     ($input:expr, $call:ty) => {
         match <$call>::abi_decode($input) {
             Ok(call) => call,
-            Err(_) => return Outcome::Revert(Vec::new()),
+            Err(_) => return Outcome::BurnOut(Vec::new()),
         }
     };
 }
@@ -288,7 +285,7 @@ fn caller_depth(ctx: &mut Ctx) -> usize {
 
 fn arb_sys(ctx: &mut Ctx, callers: &[Address], input: &[u8]) -> Outcome {
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     let number = ctx.block.number;
     match selector {
@@ -355,12 +352,17 @@ fn arb_sys(ctx: &mut Ctx, callers: &[Address], input: &[u8]) -> Outcome {
         ArbSys::getStorageGasAvailableCall::SELECTOR => Outcome::Return(
             ArbSys::getStorageGasAvailableCall::abi_encode_returns(&U256::ZERO),
         ),
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }
 
 fn code_hash_of(ctx: &mut Ctx, program: Address, meter: &mut Meter) -> B256 {
-    meter.charge(params::gas::WARM_SLOAD);
+    meter.charge(STORAGE_CODE_HASH_GAS);
+    code_hash_unmetered(ctx, program)
+}
+
+/// The code hash as ArbOS reads it straight from the state (`statedb.GetCodeHash`).
+fn code_hash_unmetered(ctx: &mut Ctx, program: Address) -> B256 {
     ctx.journal_mut()
         .code_hash(program)
         .unwrap_or_else(journal_err)
@@ -425,7 +427,8 @@ fn activate_program(
         return Outcome::BurnOut(Vec::new());
     }
     let value = inputs.value.get();
-    let codehash = code_hash_of(ctx, program, meter);
+    // `Programs.ActivateProgram` reads the code hash from the state without a charge.
+    let codehash = code_hash_unmetered(ctx, program);
     meter.charge(STORAGE_READ_GAS);
     let existing = programs::get_program(ctx, codehash);
     let time = now(ctx);
@@ -500,7 +503,7 @@ fn arb_wasm(
 ) -> Outcome {
     use ArbWasm::*;
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     macro_rules! view {
         ($call:ty, $value:expr) => {{
@@ -632,7 +635,7 @@ fn arb_wasm(
                 Err(outcome) => outcome,
             }
         }
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }
 
@@ -690,7 +693,7 @@ fn arb_wasm_cache(
 ) -> Outcome {
     use ArbWasmCache::*;
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     match selector {
         isCacheManagerCall::SELECTOR => {
@@ -724,6 +727,6 @@ fn arb_wasm_cache(
             let cached = programs::get_program(ctx, call.codehash).cached;
             Outcome::Return(codehashIsCachedCall::abi_encode_returns(&cached))
         }
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }
