@@ -219,15 +219,17 @@ impl ArbEvm {
 
         let mut gas_left = params::ink_to_gas(outcome.ink_left);
         let output = Bytes::from(outcome.output);
-        // Return data costs at least what EVM memory for it would.
+        // Return data costs at least what EVM memory for it would, measured
+        // from the gas the call had before its init and memory costs
+        // (Nitro `CallProgram` takes `startingGas` before burning them).
         if !output.is_empty() {
             let words = (output.len() as u64).div_ceil(32);
             let evm_cost = words * 3 + words * words / 512;
-            if starting_gas < evm_cost {
+            if gas_limit < evm_cost {
                 gas.spend_all();
                 return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
             }
-            gas_left = gas_left.min(starting_gas - evm_cost);
+            gas_left = gas_left.min(gas_limit - evm_cost);
         }
         let (result, output) = match outcome.status {
             Status::Success => (InstructionResult::Return, output),
@@ -676,11 +678,13 @@ impl EvmApi for ArbEvm {
             .journal_mut()
             .code(address)
             .unwrap_or_else(journal_err);
-        let cost = if code.is_cold {
+        let access = if code.is_cold {
             params::gas::COLD_ACCOUNT
         } else {
             params::gas::WARM_SLOAD
         };
+        // Nitro's `WasmAccountTouchCost` with code: the worst-case code load.
+        let cost = access + params::gas::WASM_CODE_LOAD;
         if gas < cost {
             return (Bytes::new(), cost);
         }

@@ -149,6 +149,10 @@ pub mod gas {
     pub const CREATE: u64 = 32_000;
     pub const KECCAK_WORD: u64 = 6;
     pub const CALL_STIPEND: u64 = 2_300;
+    /// What a Stylus code load adds to the account access, priced for the
+    /// largest code: `MaxCodeSize / 24576 × ExtcodeSizeGasEIP150`
+    /// (geth `core/vm/operations_acl_arbitrum.go`, `WasmAccountTouchCost`).
+    pub const WASM_CODE_LOAD: u64 = super::MAX_CODE_SIZE as u64 / 24_576 * 700;
 }
 
 /// Gas of `MinInitGas` plus the program's scaled init cost (Nitro `Program.initGas`).
