@@ -10,6 +10,7 @@ mod dev_methods;
 mod evm_rules;
 mod filters;
 mod nitro_failures;
+mod nitro_fees;
 mod nitro_hostios;
 mod pricing;
 mod rpc;

@@ -9,6 +9,7 @@
 
 pub mod precompiles;
 pub mod programs;
+pub mod tip;
 
 use crate::stylus::activation::is_stylus_program;
 use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
@@ -79,6 +80,9 @@ pub struct ArbEvm {
     /// it runs (entries past the running frame's depth are finished frames
     /// about to be overwritten).
     acting: Vec<ActingFrame>,
+    /// The message's tip-inclusive gas price, which the `tx_gas_price` hostio
+    /// reads while the transaction pays the base fee (see [`tip`]).
+    message_gas_price: Option<u128>,
 }
 
 impl ArbEvm {
@@ -101,7 +105,13 @@ impl ArbEvm {
             pages: PageCounter::default(),
             frames: Vec::new(),
             acting: Vec::new(),
+            message_gas_price: None,
         }
+    }
+
+    /// Sets the price `tx_gas_price` reports (the price before [`tip::drop_tip`]).
+    pub fn set_message_gas_price(&mut self, price: u128) {
+        self.message_gas_price = Some(price);
     }
 
     /// The context (block, tx, cfg, journal).
@@ -199,7 +209,10 @@ impl ArbEvm {
             contract_address: address,
             msg_sender: caller,
             msg_value: value,
-            tx_gas_price: U256::from(ctx.tx.effective_gas_price(ctx.block.basefee as u128)),
+            tx_gas_price: U256::from(
+                self.message_gas_price
+                    .unwrap_or_else(|| ctx.tx.effective_gas_price(ctx.block.basefee as u128)),
+            ),
             tx_origin: ctx.tx.caller(),
             reentrant,
         };
