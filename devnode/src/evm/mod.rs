@@ -9,7 +9,9 @@
 
 pub mod precompiles;
 pub mod programs;
+mod selfdestruct;
 pub mod tip;
+mod wasm_call_cost;
 
 use crate::stylus::activation::is_stylus_program;
 use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
@@ -24,7 +26,6 @@ use revm::database::{CacheDB, EmptyDB};
 use revm::handler::evm::{ContextDbError, FrameInitResult};
 use revm::handler::instructions::{EthInstructions, InstructionProvider};
 use revm::handler::{EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, ItemOrResult};
-use revm::interpreter::instructions::contract::load_account_delegated;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
@@ -92,10 +93,17 @@ impl ArbEvm {
         // applies EIP-3541 to every other 0xEF-prefixed code.
         ctx.cfg.disable_eip3541 = true;
         let spec = ctx.cfg.spec;
+        let mut instruction = EthInstructions::new_mainnet_with_spec(spec);
+        let selfdestruct_gas = instruction.gas_table()[selfdestruct::OPCODE as usize];
+        instruction.insert_instruction(
+            selfdestruct::OPCODE,
+            revm::interpreter::Instruction::new(selfdestruct::selfdestruct),
+            selfdestruct_gas,
+        );
         let inner = Evm {
             ctx,
             inspector: (),
-            instruction: EthInstructions::new_mainnet_with_spec(spec),
+            instruction,
             precompiles: ArbPrecompiles::new(spec, runtime.clone(), cache_managers),
             frame_stack: revm::context_interface::local::FrameStack::new_prealloc(8),
         };
@@ -518,16 +526,14 @@ impl EvmApi for ArbEvm {
             return failed(0);
         }
         let transfers_value = kind == CallKind::Call && !value.is_zero();
-        let spec = self.inner.ctx.cfg.spec;
-        let loaded = load_account_delegated(
+        let loaded = wasm_call_cost::access(
             &mut self.inner.ctx,
-            spec,
-            gas_left.saturating_sub(params::gas::WARM_SLOAD),
+            gas_left,
             contract,
             transfers_value,
             kind == CallKind::Call,
         );
-        let Ok((access_cost, _, bytecode, code_hash)) = loaded else {
+        let Some((access_cost, bytecode, code_hash)) = loaded else {
             return failed(gas_left);
         };
         let mut base = params::gas::WARM_SLOAD + access_cost;

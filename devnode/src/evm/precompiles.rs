@@ -27,8 +27,10 @@ pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064"
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// ArbWasmCache precompile.
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
-/// Where activation data fees go (Nitro's network fee account).
-pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000A4B05");
+/// Where activation data fees go: Nitro's network fee account, which a
+/// `nitro --dev` chain initialises to its chain owner, the zero address
+/// (arbos/arbosState/arbosstate.go, `InitialChainOwner`).
+pub const NETWORK_FEE_ACCOUNT: Address = Address::ZERO;
 
 /// Nitro's fixed activation charge.
 const ACTIVATION_FIXED_GAS: u64 = 1_659_168;

@@ -995,8 +995,9 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         MODULE,
         "pay_for_memory_grow",
         |mut c: Ctx, pages: u32| -> Result<(), Error> {
-            // The instrumentation passes memory.grow's operand; WASM treats it as unsigned.
-            let pages = u16::try_from(pages).unwrap_or(u16::MAX);
+            // Nitro declares the operand as u16, which wasmer takes from the
+            // i32 by truncation (crates/stylus/src/host.rs).
+            let pages = pages as u16;
             if pages == 0 {
                 return buy_ink(&mut c, ink::PAY_FOR_MEMORY_GROW);
             }
