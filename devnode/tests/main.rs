@@ -12,6 +12,7 @@ mod filters;
 mod nitro_failures;
 mod nitro_fees;
 mod nitro_hostios;
+mod nitro_receipts;
 mod pricing;
 mod rpc;
 mod smoke;
