@@ -235,17 +235,45 @@ fn duplicate_identical_imports_are_allowed() {
 }
 
 #[test]
-fn other_exports_are_dropped_not_limited() {
-    // Outside debug mode Nitro keeps only the entry point and memory, so
-    // long and numerous export names do not count.
-    let mut exports: String = (0..1_100)
-        .map(|i| format!(r#"(export "e{i}" (func 0))"#))
-        .collect();
-    exports.push_str(&format!(r#"(export "{}" (func 0))"#, "x".repeat(600)));
-    activates(&format!(
-        r#"(module (memory (export "memory") 1 1)
-        (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)) {exports})"#
-    ));
+fn exports_are_limited_with_the_instrumentation_globals() {
+    // `nitro --dev` activates in debug mode, which keeps every export; the
+    // 1,024 limit counts them with the 4 globals the instrumentation exports.
+    let module = |count: usize| {
+        let exports: String = (0..count)
+            .map(|i| format!(r#"(export "e{i}" (func 0))"#))
+            .collect();
+        format!(
+            r#"(module (memory (export "memory") 1 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)) {exports})"#
+        )
+    };
+    // user_entrypoint + memory + 1,018 + 4 globals = 1,024.
+    activates(&module(1_018));
+    let reason = rejection(&module(1_019));
+    assert!(
+        reason.contains("too many wasm exports: 1025 > 1024"),
+        "{reason}"
+    );
+    let long_name = format!(
+        r#"(module (memory (export "memory") 1 1) (export "{}" (func 0))
+        (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+        "x".repeat(513)
+    );
+    assert!(rejection(&long_name).contains("wasm name too long"));
+}
+
+#[test]
+fn a_start_function_is_kept_as_an_export_and_not_run() {
+    // Debug mode: `StartMover` exports the start function as `stylus_start`
+    // instead of refusing it (crates/prover/src/programs/start.rs); programs
+    // run from `user_entrypoint` only, so a trapping start does not matter.
+    let mut chain = TestChain::new();
+    let program = chain.deploy_wat(
+        r#"(module (memory (export "memory") 1 1) (func $trap unreachable) (start $trap)
+        (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+    );
+    let tx = chain.send(Some(program), vec![], U256::ZERO, None);
+    assert!(tx.receipt.status);
 }
 
 #[test]

@@ -103,6 +103,7 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     let mut data_segment_bytes: u64 = 0;
     let mut segments = Vec::new();
     let mut module_name_len = 0usize;
+    let mut start = None;
     let mut bodies: Vec<Body> = Vec::new();
 
     // The parser must decode with Nitro's features too: the operator encoding
@@ -182,7 +183,7 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
                 }
                 export_section = Some(reader);
             }
-            Payload::StartSection { .. } => return Err("wasm start functions not allowed".into()),
+            Payload::StartSection { func, .. } => start = Some(func),
             Payload::ElementSection(reader) => {
                 for element in reader.clone() {
                     let element = element.map_err(|e| e.to_string())?;
@@ -269,14 +270,24 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     limit!(1, memories.len(), "memories");
     limit!(128, data_segments, "datas");
     limit!(128, element_count, "elements");
-    // Outside debug mode Nitro keeps only these exports, then adds one per
-    // instrumentation global; the limits apply to what is left.
+    // Nitro's `StartMover` runs first: in debug mode it turns a start
+    // function into the export `stylus_start` (never run) and keeps every
+    // export; otherwise it refuses a start function and keeps only the
+    // entry point and memory. The instrumentation then exports its 4 globals,
+    // and the limits apply to the result.
+    if start.is_some() && !params::DEBUG_MODE {
+        return Err("start functions not allowed".into());
+    }
     let kept_exports: Vec<&String> = exports
         .iter()
-        .filter(|(name, (kind, _))| exports::kept(name, *kind))
+        .filter(|(name, (kind, _))| params::DEBUG_MODE || exports::kept(name, *kind))
         .map(|(name, _)| name)
         .collect();
-    limit!(1024, kept_exports.len() + 4, "exports");
+    limit!(
+        1024,
+        kept_exports.len() + usize::from(start.is_some()) + 4,
+        "exports"
+    );
     if let Some(name) = kept_exports.iter().find(|name| name.len() > 512) {
         return Err(format!("wasm name too long: {} > 512", name.len()));
     }
@@ -497,6 +508,9 @@ pub fn instrument(wasm: &[u8], page_limit: u16) -> Result<InstrumentedModule, St
     export_out.export(INK_STATUS, wasm_encoder::ExportKind::Global, status_global);
     export_out.export(SCRATCH, wasm_encoder::ExportKind::Global, scratch_global);
     export_out.export(STACK_LEFT, wasm_encoder::ExportKind::Global, stack_global);
+    if let Some(start) = start {
+        export_out.export(exports::START, wasm_encoder::ExportKind::Func, start);
+    }
     module.section(&export_out);
 
     copy_section!(

@@ -8,13 +8,16 @@
 pub mod exports {
     use wasmparser::ExternalKind;
 
+    /// The export a start function becomes in debug mode (Nitro `StartMover::NAME`).
+    pub const START: &str = "stylus_start";
+
     /// Whether an export survives Nitro's `StartMover` outside debug mode
     /// (`programs/start.rs`, `EXPORT_WHITELIST`).
     pub fn kept(name: &str, kind: ExternalKind) -> bool {
         matches!(
             (name, kind),
             (super::super::instrument::ENTRY_POINT, ExternalKind::Func)
-                | ("stylus_start", ExternalKind::Func)
+                | (START, ExternalKind::Func)
                 | ("memory", ExternalKind::Memory)
         )
     }

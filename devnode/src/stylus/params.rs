@@ -9,6 +9,11 @@
 pub const STYLUS_VERSION: u16 = 2;
 /// The ArbOS version the devnode reports (ArbSys.arbOSVersion returns 55 + this).
 pub const ARBOS_VERSION: u64 = 50;
+/// Whether the chain runs in debug mode, as `nitro --dev` does: its chain
+/// config (`arb-dev-test`, chain 412346) sets `AllowDebugPrecompiles`, so
+/// activation keeps every export, moves a start function to `stylus_start`
+/// and links the debug host functions.
+pub const DEBUG_MODE: bool = true;
 /// Ink bought by one unit of EVM gas.
 pub const INK_PRICE: u32 = 10_000;
 /// Stack depth budget, in Nitro's depth-checker words (ArbOS 50 value).
