@@ -517,7 +517,9 @@ impl Devnode {
             }
             ctx.block = block;
             ctx.tx = tx;
+            let message_gas_price = crate::evm::tip::drop_tip(&mut ctx.tx, ctx.block.basefee);
             let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT, builtins::CACHE_MANAGER]);
+            evm.set_message_gas_price(message_gas_price);
             evm.begin_tx();
             let mut handler: MainnetHandler<
                 ArbEvm,
@@ -595,7 +597,8 @@ impl Devnode {
         let undo = record_undo(&self.db, &state);
         self.db.commit(state);
 
-        let effective_gas_price = envelope.effective_gas_price(Some(self.config.base_fee));
+        // The tip is dropped: the receipt shows the base fee paid (see `evm::tip`).
+        let effective_gas_price = self.config.base_fee as u128;
         let (status, gas_used, logs, output, contract_address) = match result {
             ExecutionResult::Success {
                 gas, logs, output, ..

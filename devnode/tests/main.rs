@@ -3,12 +3,17 @@
 mod common;
 
 mod activation;
+mod activation_nitro;
 mod arbsys;
 mod builtins;
 mod chain;
 mod dev_methods;
 mod evm_rules;
 mod filters;
+mod nitro_failures;
+mod nitro_fees;
+mod nitro_hostios;
+mod nitro_receipts;
 mod pricing;
 mod rpc;
 mod smoke;

@@ -10,6 +10,9 @@
 pub mod builtins;
 pub mod precompiles;
 pub mod programs;
+mod selfdestruct;
+pub mod tip;
+mod wasm_call_cost;
 
 use crate::stylus::activation;
 use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
@@ -26,7 +29,6 @@ use revm::database::{CacheDB, EmptyDB};
 use revm::handler::evm::{ContextDbError, FrameInitResult};
 use revm::handler::instructions::{EthInstructions, InstructionProvider};
 use revm::handler::{EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, ItemOrResult};
-use revm::interpreter::instructions::contract::load_account_delegated;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
@@ -99,6 +101,9 @@ pub struct ArbEvm {
     acting: Vec<ActingFrame>,
     /// Programs run earlier in the block (one transaction per block here).
     recent_programs: RecentPrograms,
+    /// The message's tip-inclusive gas price, which the `tx_gas_price` hostio
+    /// reads while the transaction pays the base fee (see [`tip`]).
+    message_gas_price: Option<u128>,
 }
 
 impl ArbEvm {
@@ -108,10 +113,17 @@ impl ArbEvm {
         // applies EIP-3541 to every other 0xEF-prefixed code.
         ctx.cfg.disable_eip3541 = true;
         let spec = ctx.cfg.spec;
+        let mut instruction = EthInstructions::new_mainnet_with_spec(spec);
+        let selfdestruct_gas = instruction.gas_table()[selfdestruct::OPCODE as usize];
+        instruction.insert_instruction(
+            selfdestruct::OPCODE,
+            revm::interpreter::Instruction::new(selfdestruct::selfdestruct),
+            selfdestruct_gas,
+        );
         let inner = Evm {
             ctx,
             inspector: (),
-            instruction: EthInstructions::new_mainnet_with_spec(spec),
+            instruction,
             precompiles: ArbPrecompiles::new(spec, runtime.clone(), cache_managers),
             frame_stack: revm::context_interface::local::FrameStack::new_prealloc(8),
         };
@@ -122,7 +134,13 @@ impl ArbEvm {
             frames: Vec::new(),
             acting: Vec::new(),
             recent_programs: RecentPrograms::default(),
+            message_gas_price: None,
         }
+    }
+
+    /// Sets the price `tx_gas_price` reports (the price before [`tip::drop_tip`]).
+    pub fn set_message_gas_price(&mut self, price: u128) {
+        self.message_gas_price = Some(price);
     }
 
     /// The context (block, tx, cfg, journal).
@@ -180,12 +198,11 @@ impl ArbEvm {
 
         let now = self.inner.ctx.block.timestamp.saturating_to::<u64>();
         let program = programs::get_program(&mut self.inner.ctx, codehash);
-        if let Err(error) = program.check_active(now) {
-            return InterpreterResult::new(
-                InstructionResult::Revert,
-                precompiles::program_error(error),
-                gas,
-            );
+        // Nitro's `getActiveProgram` fails with an ArbWasm error that is not
+        // `ErrExecutionReverted`, so the call burns all its gas and returns nothing.
+        if program.check_active(now).is_err() {
+            gas.spend_all();
+            return InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas);
         }
 
         // Program init and memory footprint, paid up front (Nitro `CallProgram`).
@@ -236,7 +253,10 @@ impl ArbEvm {
             contract_address: address,
             msg_sender: caller,
             msg_value: value,
-            tx_gas_price: U256::from(ctx.tx.effective_gas_price(ctx.block.basefee as u128)),
+            tx_gas_price: U256::from(
+                self.message_gas_price
+                    .unwrap_or_else(|| ctx.tx.effective_gas_price(ctx.block.basefee as u128)),
+            ),
             tx_origin: ctx.tx.caller(),
             reentrant,
         };
@@ -256,15 +276,17 @@ impl ArbEvm {
 
         let mut gas_left = params::ink_to_gas(outcome.ink_left);
         let output = Bytes::from(outcome.output);
-        // Return data costs at least what EVM memory for it would.
+        // Return data costs at least what EVM memory for it would, measured
+        // from the gas the call had before its init and memory costs
+        // (Nitro `CallProgram` takes `startingGas` before burning them).
         if !output.is_empty() {
             let words = (output.len() as u64).div_ceil(32);
             let evm_cost = words * 3 + words * words / 512;
-            if starting_gas < evm_cost {
+            if gas_limit < evm_cost {
                 gas.spend_all();
                 return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
             }
-            gas_left = gas_left.min(starting_gas - evm_cost);
+            gas_left = gas_left.min(gas_limit - evm_cost);
         }
         let (result, output) = match outcome.status {
             Status::Success => (InstructionResult::Return, output),
@@ -552,16 +574,14 @@ impl EvmApi for ArbEvm {
             return failed(0);
         }
         let transfers_value = kind == CallKind::Call && !value.is_zero();
-        let spec = self.inner.ctx.cfg.spec;
-        let loaded = load_account_delegated(
+        let loaded = wasm_call_cost::access(
             &mut self.inner.ctx,
-            spec,
-            gas_left.saturating_sub(params::gas::WARM_SLOAD),
+            gas_left,
             contract,
             transfers_value,
             kind == CallKind::Call,
         );
-        let Ok((access_cost, _, bytecode, code_hash)) = loaded else {
+        let Some((access_cost, bytecode, code_hash)) = loaded else {
             return failed(gas_left);
         };
         let mut base = params::gas::WARM_SLOAD + access_cost;
@@ -725,11 +745,13 @@ impl EvmApi for ArbEvm {
             .journal_mut()
             .code(address)
             .unwrap_or_else(journal_err);
-        let cost = if code.is_cold {
+        let access = if code.is_cold {
             params::gas::COLD_ACCOUNT
         } else {
             params::gas::WARM_SLOAD
         };
+        // Nitro's `WasmAccountTouchCost` with code: the worst-case code load.
+        let cost = access + params::gas::WASM_CODE_LOAD;
         if gas < cost {
             return (Bytes::new(), cost);
         }

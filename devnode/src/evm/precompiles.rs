@@ -21,14 +21,18 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::AddressSet;
 use std::sync::Arc;
 
+mod dispatch;
+
 /// ArbSys precompile.
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
 /// ArbWasm precompile.
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// ArbWasmCache precompile.
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
-/// Where activation data fees go (Nitro's network fee account).
-pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000A4B05");
+/// Where activation data fees go: Nitro's network fee account, which a
+/// `nitro --dev` chain initialises to its chain owner, the zero address
+/// (arbos/arbosState/arbosstate.go, `InitialChainOwner`).
+pub const NETWORK_FEE_ACCOUNT: Address = Address::ZERO;
 
 /// Nitro's fixed activation charge.
 const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
@@ -36,6 +40,9 @@ const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
 const STORAGE_READ_GAS: u64 = 800;
 /// ArbOS storage write of a non-zero value (Nitro `StorageWriteCost`).
 const STORAGE_WRITE_GAS: u64 = 20_000;
+/// ArbOS's `GetCodeHash` of an address (Nitro `StorageCodeHashCost`, the
+/// EIP-2929 cold account access).
+const STORAGE_CODE_HASH_GAS: u64 = 2_600;
 /// Reading the cached Stylus parameters (assumed warm, as in Nitro).
 const PARAMS_READ_GAS: u64 = 100;
 
@@ -100,7 +107,6 @@ sol! {
         event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
     }
 
-    error Error(string message);
 }
 
 /// ABI-encoded ArbWasm error for a program that cannot run.
@@ -221,17 +227,9 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
                 gas,
             )));
         }
-        // As in Nitro's precompile framework, only payable methods accept value.
-        let payable = address == ARB_WASM
-            && matches!(
-                selector(&input),
-                Some(
-                    ArbWasm::activateProgramCall::SELECTOR
-                        | ArbWasm::codehashKeepaliveCall::SELECTOR
-                )
-            );
-        if !payable && !inputs.value.get().is_zero() {
-            let gas = Gas::new(inputs.gas_limit);
+        if !dispatch::may_dispatch(inputs, &input) {
+            let mut gas = Gas::new(inputs.gas_limit);
+            gas.spend_all();
             return Ok(Some(InterpreterResult::new(
                 InstructionResult::Revert,
                 Bytes::new(),
@@ -275,12 +273,12 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
     }
 }
 
-/// Decodes a method's arguments, or reverts without data on malformed input.
+/// Decodes a method's arguments; malformed input burns all gas, as in Nitro.
 macro_rules! decode {
     ($input:expr, $call:ty) => {
         match <$call>::abi_decode($input) {
             Ok(call) => call,
-            Err(_) => return Outcome::Revert(Vec::new()),
+            Err(_) => return Outcome::BurnOut(Vec::new()),
         }
     };
 }
@@ -322,7 +320,7 @@ fn arb_sys(
     input: &[u8],
 ) -> Outcome {
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     let number = ctx.block.number;
     match selector {
@@ -391,12 +389,17 @@ fn arb_sys(
         ArbSys::getStorageGasAvailableCall::SELECTOR => Outcome::Return(
             ArbSys::getStorageGasAvailableCall::abi_encode_returns(&U256::ZERO),
         ),
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }
 
 fn code_hash_of(ctx: &mut Ctx, program: Address, meter: &mut Meter) -> B256 {
-    meter.charge(params::gas::WARM_SLOAD);
+    meter.charge(STORAGE_CODE_HASH_GAS);
+    code_hash_unmetered(ctx, program)
+}
+
+/// The code hash as ArbOS reads it straight from the state (`statedb.GetCodeHash`).
+fn code_hash_unmetered(ctx: &mut Ctx, program: Address) -> B256 {
     ctx.journal_mut()
         .code_hash(program)
         .unwrap_or_else(journal_err)
@@ -484,7 +487,8 @@ fn activate_program(
         return Outcome::BurnOut(Vec::new());
     }
     let value = inputs.value.get();
-    let codehash = code_hash_of(ctx, program, meter);
+    // `Programs.ActivateProgram` reads the code hash from the state without a charge.
+    let codehash = code_hash_unmetered(ctx, program);
     meter.charge(STORAGE_READ_GAS);
     let existing = programs::get_program(ctx, codehash);
     let time = now(ctx);
@@ -512,29 +516,19 @@ fn activate_program(
         Err(ActivationError::NotWasm) => {
             return Outcome::Revert(ArbWasm::ProgramNotWasm {}.abi_encode())
         }
-        // Nitro's getWasm errors are plain errors: a revert without data that
-        // keeps the gas not used so far.
+        // Nitro's `getWasm` fails with a plain error: no data, gas kept.
         Err(ActivationError::Unreadable(_)) => return Outcome::Revert(Vec::new()),
+        // `ErrProgramActivation`: all gas burned, no data.
+        Err(ActivationError::Invalid(_)) => return Outcome::BurnOut(Vec::new()),
         Err(ActivationError::OutOfGas) => return Outcome::BurnOut(Vec::new()),
-        Err(ActivationError::Invalid(reason)) => {
-            return Outcome::BurnOut(
-                Error {
-                    message: format!("program activation failed: {reason}"),
-                }
-                .abi_encode(),
-            )
-        }
     };
+    // What `Module::activate` burns for compiling; running out of it burns all gas.
+    meter.charge(module.shape.activation_gas());
     let module_hash = keccak256(&module.wasm);
     let costs = module.costs;
     let wasm = module.wasm;
     if precompiles.runtime.module(codehash, || Some(wasm)).is_err() {
-        return Outcome::BurnOut(
-            Error {
-                message: "program activation failed: module did not compile".into(),
-            }
-            .abi_encode(),
-        );
+        return Outcome::BurnOut(Vec::new());
     }
     let asm_estimate_kb = costs.asm_estimate.div_ceil(1024);
     meter.charge(STORAGE_READ_GAS + STORAGE_WRITE_GAS);
@@ -581,7 +575,7 @@ fn arb_wasm(
 ) -> Outcome {
     use ArbWasm::*;
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     macro_rules! view {
         ($call:ty, $value:expr) => {{
@@ -713,7 +707,7 @@ fn arb_wasm(
                 Err(outcome) => outcome,
             }
         }
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }
 
@@ -771,7 +765,7 @@ fn arb_wasm_cache(
 ) -> Outcome {
     use ArbWasmCache::*;
     let Some(selector) = selector(input) else {
-        return Outcome::Revert(Vec::new());
+        return Outcome::BurnOut(Vec::new());
     };
     match selector {
         isCacheManagerCall::SELECTOR => {
@@ -805,6 +799,6 @@ fn arb_wasm_cache(
             let cached = programs::get_program(ctx, call.codehash).cached;
             Outcome::Return(codehashIsCachedCall::abi_encode_returns(&cached))
         }
-        _ => Outcome::Revert(Vec::new()),
+        _ => Outcome::BurnOut(Vec::new()),
     }
 }

@@ -145,10 +145,12 @@ pub fn set_program(ctx: &mut Ctx, codehash: B256, program: Program) {
 }
 
 const ONE_IN_BIPS: u128 = 10_000;
-const INITIAL_BYTES_PER_SECOND: u64 = 4 * (1 << 40) / (365 * 24) / 3600;
+// Nitro's initial data-pricer state (arbos/programs/data_pricer.go): a 1 TiB
+// yearly footprint refilled each second, 5 MB = $1, expensive at 1 TiB.
+const INITIAL_BYTES_PER_SECOND: u64 = (1 << 40) / (365 * 24) / 3600;
 const INITIAL_LAST_UPDATE_TIME: u64 = 1_421_388_000;
 const INITIAL_MIN_PRICE: u64 = 82_928_201;
-const INITIAL_INERTIA: u64 = 70_177_364;
+const INITIAL_INERTIA: u64 = 21_360_419;
 
 /// Nitro's `ApproxExpBasisPoints`: e^(value / 10000) in basis points, by a Taylor
 /// series of `accuracy` terms in Horner form.
@@ -207,25 +209,29 @@ mod tests {
         let mut ctx: Ctx =
             revm::context::Context::new(CacheDB::new(EmptyDB::default()), super::super::SPEC);
         let time = 1_800_000_000;
-        // Demand 600,000 bytes: exponent 10000 * 600000 / 70177364 = 85 bips,
-        // e^0.0085 = 1.0085 (10085 bips), 82928201 * 10085 / 10000 = 83633090 wei per byte.
-        assert_eq!(approx_exp_basis_points(85, 12), 10_085);
+        // Nitro's initial state: 1 TiB a year is 34,865 bytes per second.
+        assert_eq!(INITIAL_BYTES_PER_SECOND, 34_865);
+        // Demand 600,000 bytes: exponent 10000 * 600000 / 21360419 = 280 bips,
+        // e^0.028 = 10283 bips, 82928201 * 10283 / 10000 = 85275069 wei per byte.
+        assert_eq!(10_000 * 600_000 / INITIAL_INERTIA, 280);
+        assert_eq!(approx_exp_basis_points(280, 12), 10_283);
         assert_eq!(
             data_fee(&mut ctx, 600_000, time),
-            U256::from(83_633_090u64 * 600_000)
+            U256::from(85_275_069u64 * 600_000)
         );
         // A second activation in the same second adds to the demand: 1,200,000
-        // bytes, exponent 170 bips, e^0.017 = 10171 bips.
-        assert_eq!(approx_exp_basis_points(170, 12), 10_171);
-        let per_byte = 82_928_201u64 * 10_171 / 10_000;
+        // bytes, exponent 561 bips, e^0.0561 = 10576 bips.
+        assert_eq!(approx_exp_basis_points(561, 12), 10_576);
+        let per_byte = 82_928_201u64 * 10_576 / 10_000;
         assert_eq!(
             data_fee(&mut ctx, 600_000, time),
             U256::from(per_byte * 600_000)
         );
-        // An hour later the demand has drained back to the new bytes alone.
+        // An hour later (125,514,000 bytes of credit) the demand has drained
+        // back to the new bytes alone.
         assert_eq!(
             data_fee(&mut ctx, 600_000, time + 3_600),
-            U256::from(83_633_090u64 * 600_000)
+            U256::from(85_275_069u64 * 600_000)
         );
     }
 

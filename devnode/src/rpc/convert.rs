@@ -51,8 +51,31 @@ pub fn rpc_log(
     }
 }
 
+/// A receipt with the fields Nitro's RPC adds to every receipt
+/// (`MarshalReceipt` in its go-ethereum fork, `internal/ethapi`).
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArbitrumReceipt {
+    #[serde(flatten)]
+    pub inner: TransactionReceipt,
+    /// Gas paid for the transaction's L1 data (`TxProcessor.posterGas`); the
+    /// devnode has no L1 pricing, as a devnet with an L1 price of 0.
+    pub gas_used_for_l1: alloy_primitives::U64,
+    /// The L1 block number of the transaction's block: the number the
+    /// devnode's `NUMBER` and `block_number` report in that block.
+    pub l1_block_number: alloy_primitives::U64,
+}
+
 /// The RPC receipt of a mined transaction.
-pub fn receipt(node: &Devnode, tx: &MinedTransaction) -> TransactionReceipt {
+pub fn receipt(node: &Devnode, tx: &MinedTransaction) -> ArbitrumReceipt {
+    ArbitrumReceipt {
+        inner: eth_receipt(node, tx),
+        gas_used_for_l1: alloy_primitives::U64::ZERO,
+        l1_block_number: alloy_primitives::U64::from(tx.block_number),
+    }
+}
+
+fn eth_receipt(node: &Devnode, tx: &MinedTransaction) -> TransactionReceipt {
     let receipt = alloy_consensus::Receipt {
         status: Eip658Value::Eip658(tx.receipt.status),
         cumulative_gas_used: tx.receipt.cumulative_gas_used,

@@ -18,13 +18,16 @@ pub const STYLUS_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
 /// Why code could not be activated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActivationError {
-    /// The code is not a Stylus program (ArbWasm's `ProgramNotWasm`).
+    /// The code is not a Stylus program (ArbWasm's `ProgramNotWasm`, a typed
+    /// revert that keeps the remaining gas).
     NotWasm,
-    /// The program is malformed or breaks a limit; Nitro reports these as plain errors.
+    /// The WASM is malformed or breaks a limit: Nitro's `ErrProgramActivation`,
+    /// which burns all gas and returns no data.
     Invalid(String),
-    /// The program's code could not be read out of state (a root, its
-    /// fragments, their size): Nitro's `getWasm` errors, which revert the
-    /// activation without data and keep the gas not yet used.
+    /// The WASM could not be read out of the code (bad prefix, dictionary or
+    /// brotli stream, too large; a root or its fragments unreadable): Nitro's
+    /// `getWasm` errors, plain Go errors that revert the activation without
+    /// data and keep the gas not yet used (ArbOS 11+).
     Unreadable(String),
     /// A fragment read ran out of gas.
     OutOfGas,
@@ -58,12 +61,12 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
         // Nitro's dictionary 1 is a built-in brotli dictionary for Stylus programs
         // that the devnode does not carry.
         1 => {
-            return Err(ActivationError::Invalid(
+            return Err(ActivationError::Unreadable(
                 "unsupported dictionary type: 1 (the devnode only accepts dictionary 0)".into(),
             ))
         }
         other => {
-            return Err(ActivationError::Invalid(format!(
+            return Err(ActivationError::Unreadable(format!(
                 "unsupported dictionary type: {other}"
             )))
         }
@@ -74,9 +77,9 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
     brotli_decompressor::Decompressor::new(compressed, 4096)
         .take(limit + 1)
         .read_to_end(&mut wasm)
-        .map_err(|e| ActivationError::Invalid(format!("failed to decompress program: {e}")))?;
+        .map_err(|e| ActivationError::Unreadable(format!("failed to decompress program: {e}")))?;
     if wasm.len() as u64 > limit {
-        return Err(ActivationError::Invalid(format!(
+        return Err(ActivationError::Unreadable(format!(
             "decompressed wasm exceeds the {limit} byte limit"
         )));
     }

@@ -63,6 +63,10 @@ pub struct HostEnv {
     /// Block and message context.
     pub data: EvmData,
     cache: StorageCache,
+    /// The last non-empty code `account_code`/`account_code_size` loaded:
+    /// Nitro's `EvmApiRequestor::last_code`, which answers a repeated query of
+    /// the same address for no gas.
+    last_code: Option<(Address, Bytes)>,
     pub(crate) memory: Option<Memory>,
     pub(crate) ink_left: Option<Global>,
     pub(crate) ink_status: Option<Global>,
@@ -82,6 +86,7 @@ impl HostEnv {
             return_data: Bytes::new(),
             data,
             cache: StorageCache::default(),
+            last_code: None,
             memory: None,
             ink_left: None,
             ink_status: None,
@@ -91,6 +96,22 @@ impl HostEnv {
     fn api(&mut self) -> &mut dyn EvmApi {
         // SAFETY: see `ApiPtr`: valid and exclusive while the program runs.
         unsafe { &mut *self.api.0 }
+    }
+
+    /// An account's code and its gas, through the last-code cache (Nitro
+    /// `crates/arbutil/src/evm/req.rs`, `account_code`). Empty code is not
+    /// cached from ArbOS 40 (`ARBOS_VERSION_STYLUS_LAST_CODE_CACHE_FIX`).
+    fn account_code(&mut self, address: Address, gas: u64) -> (Bytes, u64) {
+        if let Some((cached, code)) = &self.last_code {
+            if *cached == address {
+                return (code.clone(), 0);
+            }
+        }
+        let (code, cost) = self.api().account_code(address, gas);
+        if !code.is_empty() {
+            self.last_code = Some((address, code.clone()));
+        }
+        (code, cost)
     }
 }
 
@@ -763,7 +784,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             require_gas(&mut c, gas::COLD_ACCOUNT)?;
             let address = read_address(&c, address)?;
             let gas = gas_left(&c)?;
-            let (code, cost) = c.data_mut().api().account_code(address, gas);
+            let (code, cost) = c.data_mut().account_code(address, gas);
             buy_gas(&mut c, cost)?;
             pay_for_write(&mut c, code.len() as u32)?;
             let out = slice_with_runoff(&code, offset, offset.saturating_add(size));
@@ -779,7 +800,7 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
             require_gas(&mut c, gas::COLD_ACCOUNT)?;
             let address = read_address(&c, address)?;
             let gas = gas_left(&c)?;
-            let (code, cost) = c.data_mut().api().account_code(address, gas);
+            let (code, cost) = c.data_mut().account_code(address, gas);
             buy_gas(&mut c, cost)?;
             Ok(code.len() as u32)
         },
@@ -974,8 +995,9 @@ pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), wasmi::errors::LinkerErr
         MODULE,
         "pay_for_memory_grow",
         |mut c: Ctx, pages: u32| -> Result<(), Error> {
-            // The instrumentation passes memory.grow's operand; WASM treats it as unsigned.
-            let pages = u16::try_from(pages).unwrap_or(u16::MAX);
+            // Nitro declares the operand as u16, which wasmer takes from the
+            // i32 by truncation (crates/stylus/src/host.rs).
+            let pages = pages as u16;
             if pages == 0 {
                 return buy_ink(&mut c, ink::PAY_FOR_MEMORY_GROW);
             }

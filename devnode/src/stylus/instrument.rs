@@ -8,9 +8,11 @@
 //! bound (`memory.grow` first calls `pay_for_memory_grow`). The result is a new
 //! module that any plain WASM engine can run with Nitro's pricing.
 
+use super::activation_gas::ModuleShape;
+use super::module_checks::{exports, names, segment_bounds};
 use super::version::ArbosVersion;
 use super::{depth, hostio, params, pricing::opcode_ink};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasmparser::{
     BlockType, ExternalKind, FuncType, FuncValidatorAllocations, Operator, Parser, Payload,
@@ -48,6 +50,8 @@ pub struct InstrumentedModule {
     pub wasm: Vec<u8>,
     /// Costs derived from the original binary.
     pub costs: ProgramCosts,
+    /// What Nitro's activation gas is computed from.
+    pub shape: ModuleShape,
 }
 
 /// Nitro's WASM feature set for user programs (`parse_with_version`):
@@ -102,11 +106,14 @@ pub fn instrument(
     let mut table_entries: u64 = 0;
     let mut global_count: u32 = 0;
     let mut exports: HashMap<String, (ExternalKind, u32)> = HashMap::new();
-    let mut export_count = 0usize;
     let mut element_count = 0usize;
-    let mut element_items: u64 = 0;
+    let mut element_bytes: u64 = 0;
     let mut data_segments = 0usize;
-    let mut data_len: u64 = 0;
+    let mut data_bytes: u64 = 0;
+    let mut data_segment_bytes: u64 = 0;
+    let mut segments = Vec::new();
+    let mut module_name_len = 0usize;
+    let mut start = None;
     let mut bodies: Vec<Body> = Vec::new();
 
     // The parser must decode with Nitro's features too: the operator encoding
@@ -182,24 +189,18 @@ pub fn instrument(
             Payload::ExportSection(reader) => {
                 for export in reader.clone() {
                     let export = export.map_err(|e| e.to_string())?;
-                    if export.name.len() > 512 {
-                        return Err(format!("wasm name too long: {} > 512", export.name.len()));
-                    }
-                    export_count += 1;
                     exports.insert(export.name.to_string(), (export.kind, export.index));
                 }
                 export_section = Some(reader);
             }
-            Payload::StartSection { .. } => return Err("wasm start functions not allowed".into()),
+            Payload::StartSection { func, .. } => start = Some(func),
             Payload::ElementSection(reader) => {
                 for element in reader.clone() {
                     let element = element.map_err(|e| e.to_string())?;
                     element_count += 1;
-                    let items = match element.items {
-                        wasmparser::ElementItems::Functions(f) => f.count(),
-                        wasmparser::ElementItems::Expressions(_, e) => e.count(),
-                    };
-                    element_items = element_items.saturating_add(items as u64);
+                    element_bytes =
+                        element_bytes.saturating_add(element.range.end - element.range.start);
+                    segments.push(segment_bounds::element(&element)?);
                 }
                 element_section = Some(reader);
             }
@@ -208,7 +209,10 @@ pub fn instrument(
                 for data in reader.clone() {
                     let data = data.map_err(|e| e.to_string())?;
                     data_segments += 1;
-                    data_len = data_len.saturating_add(data.data.len() as u64);
+                    data_bytes = data_bytes.saturating_add(data.data.len() as u64);
+                    data_segment_bytes =
+                        data_segment_bytes.saturating_add(data.range.end - data.range.start);
+                    segments.push(segment_bounds::data(&data)?);
                 }
                 data_section = Some(reader);
             }
@@ -239,21 +243,16 @@ pub fn instrument(
                     ops.push(op);
                 }
                 allocs = func.into_allocations();
-                if ops.len() > 65_536 {
-                    return Err(format!(
-                        "too many wasm opcodes in func body: {} > 65536",
-                        ops.len()
-                    ));
-                }
                 bodies.push(Body {
                     locals_declared,
                     body,
                     ops,
                 });
             }
-            Payload::CustomSection(_)
-            | Payload::CodeSectionStart { .. }
-            | Payload::Version { .. } => {}
+            Payload::CustomSection(reader) => {
+                module_name_len = module_name_len.max(names::module_name_len(&reader)?);
+            }
+            Payload::CodeSectionStart { .. } | Payload::Version { .. } => {}
             Payload::End(_) => {}
             other => {
                 return Err(format!("unsupported wasm section {:?}", other.as_section()));
@@ -281,24 +280,47 @@ pub fn instrument(
     limit!(1, memories.len(), "memories");
     limit!(128, data_segments, "datas");
     limit!(128, element_count, "elements");
-    limit!(1024, export_count, "exports");
+    // Nitro's `StartMover` runs first: in debug mode it turns a start
+    // function into the export `stylus_start` (never run) and keeps every
+    // export; otherwise it refuses a start function and keeps only the
+    // entry point and memory. The instrumentation then exports its 4 globals,
+    // and the limits apply to the result.
+    if start.is_some() && !params::DEBUG_MODE {
+        return Err("start functions not allowed".into());
+    }
+    let kept_exports: Vec<&String> = exports
+        .iter()
+        .filter(|(name, (kind, _))| params::DEBUG_MODE || exports::kept(name, *kind))
+        .map(|(name, _)| name)
+        .collect();
+    limit!(
+        1024,
+        kept_exports.len() + usize::from(start.is_some()) + 4,
+        "exports"
+    );
+    if let Some(name) = kept_exports.iter().find(|name| name.len() > 512) {
+        return Err(format!("wasm name too long: {} > 512", name.len()));
+    }
+    if module_name_len > 512 {
+        return Err(format!(
+            "wasm module name too long: {module_name_len} > 512"
+        ));
+    }
     limit!(4096, bodies.len(), "functions");
-    limit!(32768, global_count, "globals");
+    limit!(32768, global_count as u64 + 4, "globals");
     limit!(513, imports.len(), "imports");
     limit!(4096, table_entries, "table entries");
-    limit!(4096, element_items, "element entries");
+    limit!(4096, element_bytes, "element entries");
     match exports.get("memory") {
         Some((ExternalKind::Memory, 0)) => {}
         _ => return Err("missing memory with export name \"memory\"".into()),
     }
-    for name in [INK_LEFT, INK_STATUS, SCRATCH, STACK_LEFT] {
-        if exports.contains_key(name) {
-            return Err(format!("wasm already contains {name}"));
-        }
-    }
+    exports::check_names(exports.keys(), imports.iter().map(|(_, name, _)| name))?;
+    segment_bounds::check(&segments, memory.initial, table_entries)?;
 
-    // Imports must be hostios Nitro links, with their exact signatures.
-    let mut seen = HashSet::new();
+    // Imports must be hostios Nitro links, with their exact signatures; the
+    // same hostio may be imported twice with the same type.
+    let mut seen = HashMap::new();
     let mut pay_for_memory_grow = None;
     for (index, (module, name, ty)) in imports.iter().enumerate() {
         let ty = types.get(*ty as usize).ok_or("import of unknown type")?;
@@ -311,10 +333,14 @@ pub fn instrument(
         if ty.params() != expected.0 || ty.results() != expected.1 {
             return Err(format!("wrong type for import {module}.{name}"));
         }
-        if !seen.insert((module.clone(), name.clone())) {
-            return Err(format!("duplicate import {module}.{name}"));
+        let type_index = imports[index].2;
+        if *seen.entry((module, name)).or_insert(type_index) != type_index {
+            return Err(format!("inconsistent imports for {module} {name}"));
         }
-        if module == hostio::MODULE && name == "pay_for_memory_grow" {
+        if module == hostio::MODULE
+            && name == "pay_for_memory_grow"
+            && pay_for_memory_grow.is_none()
+        {
             pay_for_memory_grow = Some(index as u32);
         }
     }
@@ -373,6 +399,7 @@ pub fn instrument(
 
     let mut code = wasm_encoder::CodeSection::new();
     let mut reencoder = RoundtripReencoder;
+    let mut instrumented_ops: u64 = 0;
     for body in &bodies {
         let metered = meter(&body.ops, &types, &globals)?;
         let dynamic = dynamic_meter(metered, &globals)?;
@@ -394,6 +421,14 @@ pub fn instrument(
         }
         let checked = depth_check(dynamic, frame, &globals);
         let bounded = heap_bound_ops(checked, pay_func, &globals);
+        // Nitro applies the opcode limit to the instrumented body.
+        if bounded.len() > 65_536 {
+            return Err(format!(
+                "too many wasm opcodes in func body: {} > 65536",
+                bounded.len()
+            ));
+        }
+        instrumented_ops = instrumented_ops.saturating_add(bounded.len() as u64);
 
         let mut function = reencoder
             .new_function_with_parsed_locals(&body.body)
@@ -483,6 +518,9 @@ pub fn instrument(
     export_out.export(INK_STATUS, wasm_encoder::ExportKind::Global, status_global);
     export_out.export(SCRATCH, wasm_encoder::ExportKind::Global, scratch_global);
     export_out.export(STACK_LEFT, wasm_encoder::ExportKind::Global, stack_global);
+    if let Some(start) = start {
+        export_out.export(exports::START, wasm_encoder::ExportKind::Func, start);
+    }
     module.section(&export_out);
 
     copy_section!(
@@ -500,7 +538,7 @@ pub fn instrument(
         bodies.len() as u64,
         global_count as u64 + 4,
         wasm.len() as u64,
-        data_len + element_items,
+        data_segment_bytes + element_bytes,
         func_types
             .iter()
             .map(|t| {
@@ -510,9 +548,18 @@ pub fn instrument(
             .sum(),
         memory.initial as u16,
     )?;
+    let shape = ModuleShape {
+        wasm_len: wasm.len() as u64,
+        funcs: bodies.len() as u64,
+        data_bytes,
+        element_bytes,
+        initial_pages: memory.initial,
+        instrumented_ops,
+    };
     Ok(InstrumentedModule {
         wasm: module.finish(),
         costs,
+        shape,
     })
 }
 

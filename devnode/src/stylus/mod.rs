@@ -2,12 +2,14 @@
 //! Nitro's semantics and pricing.
 
 pub mod activation;
+pub mod activation_gas;
 pub mod api;
 pub mod depth;
 pub mod fragments;
 pub mod hostio;
 pub mod instrument;
 pub mod memory;
+pub mod module_checks;
 pub mod params;
 pub mod pricing;
 pub mod recent_programs;

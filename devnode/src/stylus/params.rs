@@ -8,6 +8,11 @@
 
 /// The Stylus version that ArbOS 40+ activates programs with.
 pub const STYLUS_VERSION: u16 = 2;
+/// Whether the chain runs in debug mode, as `nitro --dev` does: its chain
+/// config (`arb-dev-test`, chain 412346) sets `AllowDebugPrecompiles`, so
+/// activation keeps every export, moves a start function to `stylus_start`
+/// and links the debug host functions.
+pub const DEBUG_MODE: bool = true;
 /// Ink bought by one unit of EVM gas.
 pub const INK_PRICE: u32 = 10_000;
 /// Stack depth budget, in Nitro's depth-checker words (ArbOS 50 value).
@@ -148,6 +153,10 @@ pub mod gas {
     pub const CREATE: u64 = 32_000;
     pub const KECCAK_WORD: u64 = 6;
     pub const CALL_STIPEND: u64 = 2_300;
+    /// What a Stylus code load adds to the account access, priced for the
+    /// largest code: `MaxCodeSize / 24576 × ExtcodeSizeGasEIP150`
+    /// (geth `core/vm/operations_acl_arbitrum.go`, `WasmAccountTouchCost`).
+    pub const WASM_CODE_LOAD: u64 = super::MAX_CODE_SIZE as u64 / 24_576 * 700;
 }
 
 /// Gas of `MinInitGas` plus the program's scaled init cost (Nitro `Program.initGas`).

@@ -201,3 +201,21 @@ pub fn cmd(command: u8, parts: &[&[u8]]) -> Vec<u8> {
 pub fn word(value: u64) -> [u8; 32] {
     U256::from(value).to_be_bytes::<32>()
 }
+
+/// Compiles classic (unfragmented) Stylus code as activation would on the
+/// default ArbOS version.
+pub fn compile_classic(
+    code: &[u8],
+    page_limit: u16,
+) -> Result<
+    devnode::stylus::instrument::InstrumentedModule,
+    devnode::stylus::activation::ActivationError,
+> {
+    devnode::stylus::activation::compile(
+        code,
+        page_limit,
+        devnode::stylus::version::ArbosVersion::default(),
+        true,
+        &mut |_| unreachable!("classic code has no fragments"),
+    )
+}
