@@ -14,6 +14,7 @@ use crate::stylus::activation::is_stylus_program;
 use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, WriteError};
 use crate::stylus::memory::{self, PageCounter};
 use crate::stylus::params;
+use crate::stylus::profile;
 use crate::stylus::runtime::{Status, StylusRuntime};
 use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 use precompiles::ArbPrecompiles;
@@ -167,11 +168,13 @@ impl ArbEvm {
         }
 
         // Program init and memory footprint, paid up front (Nitro `CallProgram`).
-        let mut call_cost = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
-        call_cost = call_cost.saturating_add(params::cached_gas(program.cached_cost));
-        if !program.cached {
-            call_cost = call_cost.saturating_add(params::init_gas(program.init_cost));
-        }
+        let footprint = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
+        let entry = params::cached_gas(program.cached_cost);
+        let init = (!program.cached).then(|| params::init_gas(program.init_cost));
+        let call_cost = footprint
+            .saturating_add(entry)
+            .saturating_add(init.unwrap_or(0));
+        profile::entered(entry, init, footprint);
         if !gas.record_regular_cost(call_cost) {
             gas.spend_all();
             return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
@@ -228,7 +231,9 @@ impl ArbEvm {
                 gas.spend_all();
                 return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
             }
-            gas_left = gas_left.min(starting_gas - evm_cost);
+            let priced = gas_left.min(starting_gas - evm_cost);
+            profile::returned(gas_left - priced);
+            gas_left = priced;
         }
         let (result, output) = match outcome.status {
             Status::Success => (InstructionResult::Return, output),
@@ -430,6 +435,7 @@ impl EvmApi for ArbEvm {
         } else {
             params::gas::WARM_SLOAD
         };
+        profile::storage_read(cost);
         (B256::from(load.data), cost)
     }
 
@@ -450,7 +456,14 @@ impl EvmApi for ArbEvm {
             let gas_params = &self.inner.ctx.cfg.gas_params;
             let cost = gas_params.sstore_static_gas()
                 + gas_params.sstore_dynamic_gas(true, &store.data, store.is_cold);
-            refund += gas_params.sstore_refund(true, &store.data);
+            let slot_refund = gas_params.sstore_refund(true, &store.data);
+            refund += slot_refund;
+            profile::storage_write(
+                cost,
+                store.data.is_original_zero(),
+                store.data.is_original_eq_present() && store.data.new_values_changes_present(),
+                slot_refund,
+            );
             if cost > gas {
                 return Err(WriteError::OutOfGas);
             }
@@ -523,6 +536,7 @@ impl EvmApi for ArbEvm {
         if base > gas_left {
             return failed(gas_left);
         }
+        profile::called(base);
         let start_gas = (gas_left - base) * 63 / 64;
         let mut gas = start_gas.min(gas_req);
         if transfers_value {
@@ -647,6 +661,7 @@ impl EvmApi for ArbEvm {
         if frame.is_static {
             return Err(WriteError::WriteProtection);
         }
+        profile::logged(topics.len(), data.len());
         let log = Log {
             address: frame.address,
             data: LogData::new_unchecked(topics, data),
@@ -705,7 +720,9 @@ impl EvmApi for ArbEvm {
 
     fn add_pages(&mut self, pages: u16) -> u64 {
         let (open, ever) = self.pages.add(pages);
-        memory::gas_cost(pages, open, ever)
+        let cost = memory::gas_cost(pages, open, ever);
+        profile::memory_grown(cost);
+        cost
     }
 }
 

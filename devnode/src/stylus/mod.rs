@@ -9,5 +9,6 @@ pub mod instrument;
 pub mod memory;
 pub mod params;
 pub mod pricing;
+pub mod profile;
 pub mod runtime;
 pub mod storage_cache;
