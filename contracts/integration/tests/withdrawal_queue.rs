@@ -488,6 +488,69 @@ fn finalize_keeps_fifo_per_payout_asset(alice: Address, bob: Address, carol: Add
     p.assert_books();
 }
 
+/// The line is a chain of requests: once every request in it is processed
+/// the next one starts it again, and cancelled links are passed over in
+/// order. Each controller's requests stay listed oldest first across lines.
+#[motsu::test]
+fn a_line_that_empties_and_fills_again_keeps_its_order(alice: Address, bob: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    p.deposit_eth(alice, ether(10));
+    p.deposit_eth(bob, ether(10));
+    p.deposit_lst(bob, ether(10));
+    let r0 = p.request(alice, ether(1), ETH);
+    assert_eq!(p.finalize(ETH, 5), U256::from(1));
+    let err = p
+        .withdrawals
+        .sender(p.admin)
+        .finalize(ETH, U256::from(1))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, queue::Error::NothingToFinalize(NothingToFinalize { asset }) if asset == ETH)
+    );
+
+    let r1 = p.request(bob, ether(1), ETH);
+    let r2 = p.request(alice, ether(1), lst);
+    let r3 = p.request(alice, ether(1), ETH);
+    p.withdrawals.sender(bob).cancel(r1).motsu_unwrap();
+    let r4 = p.request(bob, ether(1), ETH);
+    assert_eq!(
+        p.withdrawals.sender(alice).next_finalizable(ETH),
+        (true, r3, NOW),
+        "the cancelled head is passed over"
+    );
+    // One position: the cancelled head, nothing finalized.
+    assert_eq!(p.finalize(ETH, 1), U256::ZERO);
+    assert_eq!(p.finalize(ETH, 5), U256::from(2));
+    assert_eq!((p.status(r3), p.status(r4)), (FINALIZED, FINALIZED));
+    assert_eq!(p.status(r2), PENDING, "the LST line is its own");
+    assert_eq!(
+        p.withdrawals.sender(alice).queue_state(ETH),
+        (
+            U256::from(4),
+            U256::from(4),
+            U256::ZERO,
+            U256::ZERO,
+            U256::ZERO
+        )
+    );
+    let all = |who: Address| {
+        p.withdrawals
+            .sender(who)
+            .requests_of(who, U256::ZERO, U256::MAX)
+    };
+    assert_eq!(all(alice), vec![r0, r2, r3]);
+    assert_eq!(all(bob), vec![r1, r4]);
+    assert_eq!(
+        p.withdrawals
+            .sender(alice)
+            .requests_of(alice, U256::from(1), U256::from(1)),
+        vec![r2]
+    );
+    assert_eq!(p.withdrawals.sender(alice).request_count(), U256::from(5));
+    p.assert_books();
+}
+
 #[motsu::test]
 fn finalize_honours_the_batch_bounds(alice: Address, stranger: Address) {
     let p = Protocol::deploy();
