@@ -63,7 +63,7 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{
     aliases::{U40, U48, U96},
-    Address, FixedBytes, U128, U256, U64, U8,
+    Address, FixedBytes, U128, U256, U32, U64, U8,
 };
 use alloy_sol_types::SolCall;
 use lrt_common::{
@@ -78,7 +78,7 @@ use lrt_common::{
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU64, StorageU8, StorageUint,
+        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64, StorageU8, StorageUint,
     },
 };
 
@@ -465,14 +465,16 @@ pub struct WithdrawalQueue {
     /// How many requests exist (ids are `0..requestCount`); in the vault's
     /// slot, which a request reads anyway.
     request_count: StorageU64,
+    // lrETH, the delay and the batch cap share a slot: a finalization
+    // reads all three.
     /// lrETH.
     token: StorageAddress,
-    /// The asset registry: which LSTs may be payout assets.
-    registry: StorageAddress,
     /// Seconds a request waits before it may be finalized.
     withdrawal_delay: StorageU64,
     /// Most requests one finalization processes (≤ `MAX_BATCH`).
-    batch_cap: StorageU64,
+    batch_cap: StorageU32,
+    /// The asset registry: which LSTs may be payout assets.
+    registry: StorageAddress,
     /// Smallest request, in ETH value at request time (one slot with the
     /// largest; 2^128 - 1 stands for no bound).
     min_value: StorageU128,
@@ -519,7 +521,7 @@ impl WithdrawalQueue {
         self.token.set(token);
         self.registry.set(registry);
         self.withdrawal_delay.set(U64::from(withdrawal_delay));
-        self.batch_cap.set(U64::from(MAX_BATCH));
+        self.batch_cap.set(U32::from(MAX_BATCH));
         self.max_value.set(U128::MAX);
         Ok(())
     }
@@ -599,7 +601,8 @@ impl WithdrawalQueue {
         };
         let sender = self.vm().msg_sender();
         // An operator of `owner` acts as `owner`: no allowance is spent.
-        let spender = if self.operators.getter(owner).get(sender) {
+        // (The owner itself needs no look-up: it is never its own operator.)
+        let spender = if sender == owner || self.operators.getter(owner).get(sender) {
             owner
         } else {
             sender
@@ -997,7 +1000,8 @@ impl WithdrawalQueue {
             }
             .into());
         }
-        self.batch_cap.set(U64::from(cap));
+        // At most `MAX_BATCH` (checked above): fits in 32 bits.
+        self.batch_cap.set(U32::from(cap));
         lrt_common::emit!(self.vm(), BatchCapSet { ; cap: cap });
         Ok(())
     }
