@@ -350,7 +350,7 @@ lrt_common::roles_contract_abi! {
     function previewDeposit(address asset, uint256 amount) external view returns (uint256 shares);
     function maxDeposit(address asset, address receiver) external view returns (uint256 maxAmount);
     function assetTotals(address asset) external view returns (uint256 idle, uint256 delegated, uint256 rate, uint256 value, uint256 reserved);
-    function withdrawalTotals(address asset) external view returns (bool paused, uint256 totalAssets, uint256 supply, uint256 idle, uint256 rate, uint256 value);
+    function withdrawalTotals(address asset) external view returns (bool paused, uint256 totalAssets, uint256 idle, uint256 rate, uint256 value);
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function rewardLimits() external view returns (uint256 maxRewardBps, uint64 minReportInterval, uint64 lastReportAt);
     function depositLimits() external view returns (uint256 minDeposit, uint256 totalCap);
@@ -1131,26 +1131,18 @@ impl Vault {
 
     /// What a withdrawal of `asset` is priced at, in one call (the queue's
     /// request and finalization each read it once, rather than the pause
-    /// flag, total assets, the supply and the book apart): whether
-    /// withdrawals are closed (as `withdrawalsPaused`), total assets, the
-    /// lrETH supply, and the book's idle units, rate (1e18 for ETH) and
-    /// value in ETH (as `assetTotals`).
-    ///
-    /// # Errors
-    /// The token's, when its supply cannot be read.
-    pub fn withdrawal_totals(
-        &self,
-        asset: Address,
-    ) -> Result<(bool, U256, U256, U256, U256, U256), Error> {
+    /// flag, total assets and the book apart): whether withdrawals are
+    /// closed (as `withdrawalsPaused`), total assets, and the book's idle
+    /// units, rate (1e18 for ETH) and value in ETH (as `assetTotals`).
+    pub fn withdrawal_totals(&self, asset: Address) -> (bool, U256, U256, U256, U256) {
         let book = self.book(asset);
-        Ok((
+        (
             self.withdrawals_paused(),
             self.total_assets(),
-            self.supply()?,
             book.idle,
             book.rate,
             self.stored_value(asset),
-        ))
+        )
     }
 
     /// The restaking layer and the withdrawal queue (zero until linked).

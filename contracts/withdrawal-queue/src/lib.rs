@@ -70,7 +70,7 @@ use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ETH, WAD},
-    external::{call, static_call, word, ExternalRevert},
+    external::{call, first_word, static_call, word, ExternalRevert},
     introspection::{supports, ERC165, ERC7540_OPERATOR, ERC7540_REDEEM},
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::to_assets,
@@ -78,7 +78,8 @@ use lrt_common::{
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64, StorageU8, StorageUint,
+        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64, StorageU8,
+        StorageUint,
     },
 };
 
@@ -208,11 +209,12 @@ mod calls {
     alloy_sol_types::sol! {
         function share() external view returns (address);
         function registry() external view returns (address);
-        function withdrawalTotals(address asset) external view returns (bool, uint256, uint256, uint256, uint256, uint256);
+        function withdrawalTotals(address asset) external view returns (bool, uint256, uint256, uint256, uint256);
+        function totalSupply() external view returns (uint256);
         function syncAssetRate(address asset) external returns (uint256);
         function reserveWithdrawal(address asset, uint256 amount) external;
         function payWithdrawal(address asset, address to, uint256 amount) external;
-        function escrowFrom(address owner, address spender, uint256 amount) external;
+        function escrowFrom(address owner, address spender, uint256 amount) external returns (uint256);
         function burn(address from, uint256 amount) external;
         function transfer(address to, uint256 amount) external returns (bool);
         function assetConfig(address asset) external view returns (bool listed, bool enabled);
@@ -400,7 +402,10 @@ struct Payout {
 struct Totals {
     /// Whether the vault's withdrawals are closed.
     paused: bool,
-    prices: Prices,
+    /// Total assets.
+    total: U256,
+    /// ETH per unit of the asset (1e18 for ETH).
+    asset_rate: U256,
     /// Units of the asset idle in the vault.
     idle: U256,
     /// The asset's book in ETH (idle and delegated units at the vault's rate).
@@ -577,13 +582,24 @@ impl WithdrawalQueue {
                 .into());
             }
         }
-        let value = to_assets(
-            shares,
-            totals.prices.total,
-            totals.prices.supply,
-            Rounding::Down,
-        )
-        .ok_or_else(overflow)?;
+        let sender = self.vm().msg_sender();
+        // An operator of `owner` acts as `owner`: no allowance is spent.
+        // (The owner itself needs no look-up: it is never its own operator.)
+        let spender = if sender == owner || self.operators.getter(owner).get(sender) {
+            owner
+        } else {
+            sender
+        };
+        // The escrow answers with the lrETH supply (which it leaves as it
+        // was): the shares are priced at the books the vault reported and
+        // that supply. A check below that fails undoes the escrow with the
+        // whole call.
+        let calldata = encode_words(
+            calls::escrowFromCall::SELECTOR,
+            &[owner.word(), spender.word(), shares.word()],
+        );
+        let supply = first_word(&call(self.token.get(), U256::ZERO, &calldata)?);
+        let value = to_assets(shares, totals.total, supply, Rounding::Down).ok_or_else(overflow)?;
         let minimum = wide_limit(self.min_value.get());
         if value < minimum {
             return Err(RequestBelowMinimum { value, minimum }.into());
@@ -599,19 +615,6 @@ impl WithdrawalQueue {
         let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
             return Err(overflow());
         };
-        let sender = self.vm().msg_sender();
-        // An operator of `owner` acts as `owner`: no allowance is spent.
-        // (The owner itself needs no look-up: it is never its own operator.)
-        let spender = if sender == owner || self.operators.getter(owner).get(sender) {
-            owner
-        } else {
-            sender
-        };
-        let calldata = encode_words(
-            calls::escrowFromCall::SELECTOR,
-            &[owner.word(), spender.word(), shares.word()],
-        );
-        call(self.token.get(), U256::ZERO, &calldata)?;
 
         // Payouts never exceed request-time values (the min rule), and only
         // this asset's book pays this line: what the book holds bounds what
@@ -715,7 +718,7 @@ impl WithdrawalQueue {
         } else {
             totals
         };
-        let (mut idle, prices) = (totals.idle, totals.prices);
+        let (mut idle, prices) = self.priced(totals)?;
         let share_rate =
             to_assets(WAD, prices.total, prices.supply, Rounding::Down).ok_or_else(overflow)?;
         let now = self.vm().block_timestamp();
@@ -1210,13 +1213,10 @@ impl WithdrawalQueue {
         let answer = static_call(self.vault.get(), &calldata)?;
         Ok(Totals {
             paused: !word(&answer, 0).is_zero(),
-            prices: Prices {
-                total: word(&answer, 1),
-                supply: word(&answer, 2),
-                asset_rate: word(&answer, 4),
-            },
-            idle: word(&answer, 3),
-            value: word(&answer, 5),
+            total: word(&answer, 1),
+            idle: word(&answer, 2),
+            asset_rate: word(&answer, 3),
+            value: word(&answer, 4),
         })
     }
 
@@ -1233,7 +1233,21 @@ impl WithdrawalQueue {
     /// The vault's idle buffer of `asset` and the prices a batch pays at.
     fn prices(&self, asset: Address) -> Result<(U256, Prices), Error> {
         let totals = self.totals(asset)?;
-        Ok((totals.idle, totals.prices))
+        self.priced(totals)
+    }
+
+    /// `totals` with the lrETH supply: the idle buffer and the prices.
+    fn priced(&self, totals: Totals) -> Result<(U256, Prices), Error> {
+        let supply = first_word(&static_call(
+            self.token.get(),
+            &calls::totalSupplyCall::SELECTOR,
+        )?);
+        let prices = Prices {
+            total: totals.total,
+            supply,
+            asset_rate: totals.asset_rate,
+        };
+        Ok((totals.idle, prices))
     }
 
     /// Request `id` (zeros for an id no request has).
