@@ -368,7 +368,8 @@ pub struct Vault {
     /// Admin, pausers, asset managers, rewards reporters.
     roles: Roles,
     // What a deposit reads shares three slots: the pause flags with the
-    // token, the total with the cap, and the minimum deposit.
+    // token, the total with the cap, and the minimum deposit with the
+    // valuation time.
     /// Whether deposits are paused.
     deposits_paused: StorageBool,
     /// Whether withdrawals are paused (the withdrawal queue reads it).
@@ -386,6 +387,11 @@ pub struct Vault {
     total_cap: StorageU128,
     /// Smallest deposit, in ETH value.
     min_deposit: StorageU128,
+    /// When the valuation of total assets last moved or was confirmed (see
+    /// `ValuationUpdated`): the `updatedAt` the rate provider reports. In
+    /// the minimum deposit's slot, which an LST deposit reads before it
+    /// writes this.
+    valuation_updated_at: StorageU64,
     /// The asset registry.
     registry: StorageAddress,
     /// Receives the protocol fee as shares.
@@ -404,9 +410,6 @@ pub struct Vault {
     restaking_layer: StorageAddress,
     /// The withdrawal queue, which sets liquidity aside and pays it out.
     withdrawal_queue: StorageAddress,
-    /// When the valuation of total assets last moved or was confirmed (see
-    /// `ValuationUpdated`): the `updatedAt` the rate provider reports.
-    valuation_updated_at: StorageU64,
 }
 
 #[public]
