@@ -551,6 +551,33 @@ fn a_line_that_empties_and_fills_again_keeps_its_order(alice: Address, bob: Addr
     p.assert_books();
 }
 
+/// A request keeps its shares and value in 96 bits (~7.9e10 ETH, finding
+/// I-5): a larger one fails with `MathOverflow` and changes nothing, never
+/// truncates.
+#[motsu::test]
+fn a_request_beyond_96_bits_is_refused_whole(whale: Address) {
+    let p = Protocol::deploy();
+    let huge = ether(80_000_000_000);
+    assert!(huge > U256::from(u128::MAX >> 32), "above 2^96 wei");
+    p.deposit_eth(whale, huge);
+    let err = p
+        .withdrawals
+        .sender(whale)
+        .request_redeem(huge, whale, whale, ETH)
+        .motsu_unwrap_err();
+    assert!(matches!(err, queue::Error::MathOverflow(_)));
+    assert_eq!(p.balance(whale), huge, "the escrow was undone");
+    assert_eq!(p.withdrawals.sender(whale).request_count(), U256::ZERO);
+    assert_eq!(
+        p.withdrawals.sender(whale).request_count_of(whale),
+        U256::ZERO
+    );
+    // Just below the bound, it is accepted.
+    let most = U256::from(u128::MAX >> 32);
+    let id = p.request(whale, most, ETH);
+    assert_eq!(p.status(id), PENDING);
+}
+
 #[motsu::test]
 fn finalize_honours_the_batch_bounds(alice: Address, stranger: Address) {
     let p = Protocol::deploy();
