@@ -38,7 +38,7 @@ interface ILrtToken {
     function beginAdminTransfer(address newAdmin) external;
     function burn(address from, uint256 amount) external;
     function decimals() external view returns (uint8);
-    function escrowFrom(address owner, address spender, uint256 amount) external;
+    function escrowFrom(address owner, address spender, uint256 amount) external returns (uint256);
     function grantRole(bytes32 role, address account) external;
     function hasRole(bytes32 role, address account) external view returns (bool);
     function mint(address to, uint256 amount) external;

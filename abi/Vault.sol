@@ -104,5 +104,6 @@ interface IVault {
     function totalAssets() external view returns (uint256 assets);
     function treasury() external view returns (address);
     function valuationUpdatedAt() external view returns (uint64 updatedAt);
+    function withdrawalTotals(address asset) external view returns (bool paused, uint256 totalAssets, uint256 idle, uint256 rate, uint256 value);
     function withdrawalsPaused() external view returns (bool);
 }

@@ -500,6 +500,7 @@ impl Devnode {
         let chain_id = self.config.chain_id;
         let gas_cap = self.config.block_gas_limit;
         let runtime = self.runtime.clone();
+        let recording = crate::stylus::profile::is_recording();
         let run = move || {
             let mut ctx: Ctx = Context::new(db, SPEC);
             ctx.cfg.chain_id = chain_id;
@@ -535,10 +536,15 @@ impl Devnode {
             let worker = std::thread::Builder::new()
                 .name("devnode-exec".into())
                 .stack_size(EXECUTION_STACK_BYTES)
-                .spawn_scoped(scope, run)
+                .spawn_scoped(scope, move || {
+                    crate::stylus::profile::record_if(recording, run)
+                })
                 .expect("spawning the execution thread");
             match worker.join() {
-                Ok(outcome) => outcome,
+                Ok((outcome, recorded)) => {
+                    crate::stylus::profile::absorb(recorded);
+                    outcome
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })

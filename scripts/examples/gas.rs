@@ -9,7 +9,12 @@
 //! cargo run --release -p deploy --example gas              # print the figures
 //! cargo run --release -p deploy --example gas -- --write   # and rewrite snapshots/gas.json
 //! cargo run --release -p deploy --example gas -- --check   # fail if snapshots/gas.json is stale
+//! cargo run --release -p deploy --example gas -- --profile # and where each operation's gas went
 //! ```
+//!
+//! `--write` also regenerates the README's "where the gas goes" table from
+//! the devnode's accounting ([`deploy::gas_profile`]), and `--check` fails
+//! when that table is stale too.
 //!
 //! Gas on the devnode is deterministic for the same programs, so CI checks
 //! the committed snapshot: a change that moves gas shows in its diff.
@@ -19,14 +24,31 @@
 use std::{fs, path::PathBuf, process::ExitCode};
 
 use anyhow::{bail, Context, Result};
-use deploy::{deploy_protocol, gas, Artifacts, Config};
+use deploy::{deploy_protocol, gas, gas_profile, Artifacts, Config};
 use devnode::{Devnode, DevnodeConfig};
 
+/// The operations the README's "where the gas goes" table shows.
+const README_PROFILE: &[&str] = &[
+    "deposit_eth_new_holder",
+    "deposit_eth_existing_holder",
+    "deposit_lst",
+    "request_redeem",
+    "request_redeem_1_pending",
+    "finalize_one",
+    "finalize_one_1_pending",
+    "claim",
+    "cancel",
+];
+
 fn main() -> Result<ExitCode> {
-    let mode = std::env::args().nth(1).unwrap_or_default();
-    if !["", "--write", "--check"].contains(&mode.as_str()) {
-        bail!("usage: gas [--write | --check]");
-    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let profile = args.iter().any(|a| a == "--profile");
+    let modes: Vec<&String> = args.iter().filter(|a| *a != "--profile").collect();
+    let mode = match modes.as_slice() {
+        [] => String::new(),
+        [mode] if ["--write", "--check"].contains(&mode.as_str()) => (*mode).clone(),
+        _ => bail!("usage: gas [--write | --check] [--profile]"),
+    };
     eprintln!("building the contracts ...");
     let artifacts = Artifacts::build_protocol()?;
     let mut node = Devnode::new(DevnodeConfig::default());
@@ -58,6 +80,10 @@ fn main() -> Result<ExitCode> {
     let report = gas::measure(&mut node, &deployment)?;
 
     println!("{}", report.table());
+    if profile {
+        println!("where the gas went (cached programs):");
+        println!("{}", gas_profile::table(&report.profiles));
+    }
     // Each pair is one operation in the same state but for a count; equal
     // figures mean its gas does not grow with that count.
     let pairs = [
@@ -105,13 +131,23 @@ fn main() -> Result<ExitCode> {
         }
     }
 
-    let snapshot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/gas.json");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let snapshot = root.join("snapshots/gas.json");
     let current = serde_json::to_string_pretty(&report.to_json())? + "\n";
+    let readme_path = root.join("README.md");
+    let readme = fs::read_to_string(&readme_path)
+        .with_context(|| format!("reading {}", readme_path.display()))?;
+    let table = gas_profile::readme_table(&report.profiles, README_PROFILE);
+    let readme_current = gas_profile::splice_readme(&readme, &table)
+        .with_context(|| format!("{} lacks the gas profile's markers", readme_path.display()))?;
     match mode.as_str() {
         "--write" => {
             fs::write(&snapshot, &current)
                 .with_context(|| format!("writing {}", snapshot.display()))?;
             eprintln!("wrote {}", snapshot.display());
+            fs::write(&readme_path, &readme_current)
+                .with_context(|| format!("writing {}", readme_path.display()))?;
+            eprintln!("wrote the gas profile in {}", readme_path.display());
         }
         "--check" => {
             let committed = fs::read_to_string(&snapshot).unwrap_or_default();
@@ -123,6 +159,14 @@ fn main() -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             eprintln!("{} is current", snapshot.display());
+            if readme != readme_current {
+                eprintln!(
+                    "the gas profile in {} is stale: run `cargo run --release -p deploy --example gas -- --write`\n{table}",
+                    readme_path.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            eprintln!("the gas profile in {} is current", readme_path.display());
         }
         _ => {}
     }

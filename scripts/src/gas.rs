@@ -34,13 +34,14 @@
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolStruct, SolValue};
 use anyhow::{anyhow, ensure, Context, Result};
-use devnode::{BlockTag, Devnode};
+use devnode::{stylus::profile::record, BlockTag, Devnode};
 
 use crate::{
     abi::{IAssetRegistry, IDelegation, IErc20, IMockLst, IOperatorRegistry, IVault},
     abi::{IWithdrawalQueue, ETH},
     backend::Mined,
-    client::{request, send, transact, view},
+    client::{dry_run, gas_limit, request, send, transact, view},
+    gas_profile::{intrinsic, Breakdown},
     programs,
     protocol::{Deployment, ETHER},
 };
@@ -182,6 +183,8 @@ pub struct Report {
     /// Programs cached through ArbWasmCache, as the cache manager keeps the
     /// programs of a live protocol on Arbitrum One.
     pub cached: Figures,
+    /// Where each cached operation's gas went.
+    pub profiles: Vec<Breakdown>,
 }
 
 impl Report {
@@ -218,14 +221,18 @@ impl Report {
 /// `node.dev_account()` its deployer (a cache manager on the devnode).
 pub fn measure(node: &mut Devnode, deployment: &Deployment) -> Result<Report> {
     let start = node.snapshot();
-    let uncached = measure_once(node, deployment).context("uncached")?;
+    let (uncached, _) = measure_once(node, deployment).context("uncached")?;
     node.revert(start)?;
     let admin = node.dev_account();
     for program in &deployment.programs {
         programs::cache(node, admin, program.address)?;
     }
-    let cached = measure_once(node, deployment).context("cached")?;
-    Ok(Report { uncached, cached })
+    let (cached, profiles) = measure_once(node, deployment).context("cached")?;
+    Ok(Report {
+        uncached,
+        cached,
+        profiles,
+    })
 }
 
 /// The accounts that act in the scenario: funded devnode accounts.
@@ -262,12 +269,13 @@ pub fn operator(index: usize) -> Address {
     Address::from(bytes)
 }
 
-fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
+fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<(Figures, Vec<Breakdown>)> {
     let who = Actors::of(node)?;
     let lst = d.lst()?;
     let mut s = Scenario {
         node,
         figures: Vec::new(),
+        profiles: Vec::new(),
     };
 
     // Setup: a vault with ETH and LST deposits, one operator with ETH stake,
@@ -528,6 +536,10 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
         &reprice,
     )?;
     s.node.revert(pricing)?;
+    // The ETH line's head is now Alice's cancelled request, and a
+    // finalization counts the positions it passes: clear it, so that each
+    // `finalize_one_*` below finalizes a request rather than passing it.
+    s.call(who.carol, d.withdrawal_queue, U256::ZERO, &finalize(1))?;
 
     // The same deposit with 1 and with 50 operators, from the same state:
     // delegating moves idle ETH to `delegated` and leaves total assets and
@@ -660,7 +672,7 @@ fn measure_once(node: &mut Devnode, d: &Deployment) -> Result<Figures> {
         )?;
         s.node.revert(before)?;
     }
-    Ok(Figures(s.figures))
+    Ok((Figures(s.figures), s.profiles))
 }
 
 /// Deploys `code` (a deployed program's) again and runs its constructor
@@ -705,6 +717,7 @@ fn add_operator(
 struct Scenario<'a> {
     node: &'a mut Devnode,
     figures: Vec<(&'static str, u64)>,
+    profiles: Vec<Breakdown>,
 }
 
 impl Scenario<'_> {
@@ -733,8 +746,25 @@ impl Scenario<'_> {
         // the same two a second apart, and the snapshot would follow the
         // machine's speed.
         self.node.increase_time(1);
-        let mined = self.call(from, to, value, call).with_context(|| name)?;
+        // The dry run that sizes the gas limit runs outside the recording,
+        // so the profile is the mined transaction's alone.
+        let calldata = call.abi_encode();
+        let mut tx = request(from, Some(to), value, calldata.clone());
+        let (_, used) = dry_run(self.node, &tx)
+            .map_err(|e| anyhow!("{} from {from}: {e}", C::SIGNATURE))
+            .with_context(|| name)?;
+        tx.gas = Some(gas_limit(used, crate::backend::Backend::max_gas(self.node)));
+        let (mined, profile) = record(|| send(self.node, tx));
+        let mined = mined
+            .map_err(|e| anyhow!("{} from {from}: {e}", C::SIGNATURE))
+            .with_context(|| name)?;
         self.figures.push((name, mined.gas_used));
+        self.profiles.push(Breakdown {
+            name,
+            gas_used: mined.gas_used,
+            intrinsic: intrinsic(&calldata),
+            profile,
+        });
         Ok(())
     }
 }

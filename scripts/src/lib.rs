@@ -21,6 +21,8 @@
 //!   construction.
 //! - [`protocol`]: the whole protocol, deployed and wired from a [`Config`].
 //! - [`gas`]: the gas of each user operation, uncached and cached.
+//! - [`gas_profile`]: where each operation's gas goes, from the devnode's
+//!   accounting.
 //! - [`rpc`]: [`Backend`] over HTTP JSON-RPC, signing with a [`key::DeployerKey`].
 //! - [`key`]: the deployer's key, from the environment or a keystore, never shown.
 //! - [`config_file`]: the TOML configuration (`--config`) and its defaults.
@@ -38,6 +40,7 @@ pub mod dry_run;
 pub mod error_report;
 pub mod fragments;
 pub mod gas;
+pub mod gas_profile;
 pub mod key;
 pub mod manifest;
 pub mod parameters;

@@ -488,6 +488,96 @@ fn finalize_keeps_fifo_per_payout_asset(alice: Address, bob: Address, carol: Add
     p.assert_books();
 }
 
+/// The line is a chain of requests: once every request in it is processed
+/// the next one starts it again, and cancelled links are passed over in
+/// order. Each controller's requests stay listed oldest first across lines.
+#[motsu::test]
+fn a_line_that_empties_and_fills_again_keeps_its_order(alice: Address, bob: Address) {
+    let p = Protocol::deploy();
+    let lst = p.lst.address();
+    p.deposit_eth(alice, ether(10));
+    p.deposit_eth(bob, ether(10));
+    p.deposit_lst(bob, ether(10));
+    let r0 = p.request(alice, ether(1), ETH);
+    assert_eq!(p.finalize(ETH, 5), U256::from(1));
+    let err = p
+        .withdrawals
+        .sender(p.admin)
+        .finalize(ETH, U256::from(1))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, queue::Error::NothingToFinalize(NothingToFinalize { asset }) if asset == ETH)
+    );
+
+    let r1 = p.request(bob, ether(1), ETH);
+    let r2 = p.request(alice, ether(1), lst);
+    let r3 = p.request(alice, ether(1), ETH);
+    p.withdrawals.sender(bob).cancel(r1).motsu_unwrap();
+    let r4 = p.request(bob, ether(1), ETH);
+    assert_eq!(
+        p.withdrawals.sender(alice).next_finalizable(ETH),
+        (true, r3, NOW),
+        "the cancelled head is passed over"
+    );
+    // One position: the cancelled head, nothing finalized.
+    assert_eq!(p.finalize(ETH, 1), U256::ZERO);
+    assert_eq!(p.finalize(ETH, 5), U256::from(2));
+    assert_eq!((p.status(r3), p.status(r4)), (FINALIZED, FINALIZED));
+    assert_eq!(p.status(r2), PENDING, "the LST line is its own");
+    assert_eq!(
+        p.withdrawals.sender(alice).queue_state(ETH),
+        (
+            U256::from(4),
+            U256::from(4),
+            U256::ZERO,
+            U256::ZERO,
+            U256::ZERO
+        )
+    );
+    let all = |who: Address| {
+        p.withdrawals
+            .sender(who)
+            .requests_of(who, U256::ZERO, U256::MAX)
+    };
+    assert_eq!(all(alice), vec![r0, r2, r3]);
+    assert_eq!(all(bob), vec![r1, r4]);
+    assert_eq!(
+        p.withdrawals
+            .sender(alice)
+            .requests_of(alice, U256::from(1), U256::from(1)),
+        vec![r2]
+    );
+    assert_eq!(p.withdrawals.sender(alice).request_count(), U256::from(5));
+    p.assert_books();
+}
+
+/// A request keeps its shares and value in 96 bits (~7.9e10 ETH, finding
+/// I-5): a larger one fails with `MathOverflow` and changes nothing, never
+/// truncates.
+#[motsu::test]
+fn a_request_beyond_96_bits_is_refused_whole(whale: Address) {
+    let p = Protocol::deploy();
+    let huge = ether(80_000_000_000);
+    assert!(huge > U256::from(u128::MAX >> 32), "above 2^96 wei");
+    p.deposit_eth(whale, huge);
+    let err = p
+        .withdrawals
+        .sender(whale)
+        .request_redeem(huge, whale, whale, ETH)
+        .motsu_unwrap_err();
+    assert!(matches!(err, queue::Error::MathOverflow(_)));
+    assert_eq!(p.balance(whale), huge, "the escrow was undone");
+    assert_eq!(p.withdrawals.sender(whale).request_count(), U256::ZERO);
+    assert_eq!(
+        p.withdrawals.sender(whale).request_count_of(whale),
+        U256::ZERO
+    );
+    // Just below the bound, it is accepted.
+    let most = U256::from(u128::MAX >> 32);
+    let id = p.request(whale, most, ETH);
+    assert_eq!(p.status(id), PENDING);
+}
+
 #[motsu::test]
 fn finalize_honours_the_batch_bounds(alice: Address, stranger: Address) {
     let p = Protocol::deploy();

@@ -206,7 +206,9 @@ impl LrtToken {
     /// Moves `amount` from `owner` to the caller, a minter (the withdrawal
     /// queue taking shares into escrow). When `spender` is not `owner`, it
     /// spends `spender`'s allowance from `owner` first, as `transferFrom`
-    /// would have: the queue passes on whoever called it.
+    /// would have: the queue passes on whoever called it. Returns the lrETH
+    /// supply, which the escrow leaves as it was, so that the queue prices
+    /// the request without another call.
     ///
     /// # Errors
     /// [`Error::Access`] for a caller without [`MINTER_ROLE`];
@@ -220,14 +222,14 @@ impl LrtToken {
         owner: Address,
         spender: Address,
         amount: U256,
-    ) -> Result<(), Error> {
+    ) -> Result<U256, Error> {
         let caller = self.vm().msg_sender();
         self.roles.check(MINTER_ROLE, caller)?;
         if spender != owner {
             self.erc20._spend_allowance(owner, spender, amount)?;
         }
         self.erc20._update(owner, caller, amount)?;
-        Ok(())
+        Ok(self.erc20.total_supply())
     }
 }
 

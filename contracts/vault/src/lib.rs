@@ -350,6 +350,7 @@ lrt_common::roles_contract_abi! {
     function previewDeposit(address asset, uint256 amount) external view returns (uint256 shares);
     function maxDeposit(address asset, address receiver) external view returns (uint256 maxAmount);
     function assetTotals(address asset) external view returns (uint256 idle, uint256 delegated, uint256 rate, uint256 value, uint256 reserved);
+    function withdrawalTotals(address asset) external view returns (bool paused, uint256 totalAssets, uint256 idle, uint256 rate, uint256 value);
     function links() external view returns (address restakingLayer, address withdrawalQueue);
     function rewardLimits() external view returns (uint256 maxRewardBps, uint64 minReportInterval, uint64 lastReportAt);
     function depositLimits() external view returns (uint256 minDeposit, uint256 totalCap);
@@ -367,7 +368,8 @@ pub struct Vault {
     /// Admin, pausers, asset managers, rewards reporters.
     roles: Roles,
     // What a deposit reads shares three slots: the pause flags with the
-    // token, the total with the cap, and the minimum deposit.
+    // token, the total with the cap, and the minimum deposit with the
+    // valuation time.
     /// Whether deposits are paused.
     deposits_paused: StorageBool,
     /// Whether withdrawals are paused (the withdrawal queue reads it).
@@ -385,6 +387,11 @@ pub struct Vault {
     total_cap: StorageU128,
     /// Smallest deposit, in ETH value.
     min_deposit: StorageU128,
+    /// When the valuation of total assets last moved or was confirmed (see
+    /// `ValuationUpdated`): the `updatedAt` the rate provider reports. In
+    /// the minimum deposit's slot, which an LST deposit reads before it
+    /// writes this.
+    valuation_updated_at: StorageU64,
     /// The asset registry.
     registry: StorageAddress,
     /// Receives the protocol fee as shares.
@@ -403,9 +410,6 @@ pub struct Vault {
     restaking_layer: StorageAddress,
     /// The withdrawal queue, which sets liquidity aside and pays it out.
     withdrawal_queue: StorageAddress,
-    /// When the valuation of total assets last moved or was confirmed (see
-    /// `ValuationUpdated`): the `updatedAt` the rate provider reports.
-    valuation_updated_at: StorageU64,
 }
 
 #[public]
@@ -1125,6 +1129,22 @@ impl Vault {
             book.rate,
             self.stored_value(asset),
             from_u128(self.books.getter(asset).reserved.get()),
+        )
+    }
+
+    /// What a withdrawal of `asset` is priced at, in one call (the queue's
+    /// request and finalization each read it once, rather than the pause
+    /// flag, total assets and the book apart): whether withdrawals are
+    /// closed (as `withdrawalsPaused`), total assets, and the book's idle
+    /// units, rate (1e18 for ETH) and value in ETH (as `assetTotals`).
+    pub fn withdrawal_totals(&self, asset: Address) -> (bool, U256, U256, U256, U256) {
+        let book = self.book(asset);
+        (
+            self.withdrawals_paused(),
+            self.total_assets(),
+            book.idle,
+            book.rate,
+            self.stored_value(asset),
         )
     }
 

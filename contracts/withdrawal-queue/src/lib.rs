@@ -61,14 +61,16 @@ extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{aliases::U96, Address, FixedBytes, U128, U256, U64, U8};
+use alloy_primitives::{
+    aliases::{U40, U48, U96},
+    Address, FixedBytes, U128, U256, U32, U64, U8,
+};
 use alloy_sol_types::SolCall;
 use lrt_common::{
     abi::{encode_words, Word},
     access::{AccessError, IRoles, Roles, ADMIN_ROLE},
     constants::{ETH, WAD},
     external::{call, first_word, static_call, word, ExternalRevert},
-    interfaces::assetTotalsCall,
     introspection::{supports, ERC165, ERC7540_OPERATOR, ERC7540_REDEEM},
     math::{from_u128, mul_div, to_u128, Rounding},
     shares::to_assets,
@@ -76,8 +78,8 @@ use lrt_common::{
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU256, StorageU64, StorageU8,
-        StorageUint, StorageVec,
+        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64, StorageU8,
+        StorageUint,
     },
 };
 
@@ -207,14 +209,12 @@ mod calls {
     alloy_sol_types::sol! {
         function share() external view returns (address);
         function registry() external view returns (address);
-        function withdrawalsPaused() external view returns (bool);
-        function convertToAssets(uint256 shares) external view returns (uint256);
-        function totalAssets() external view returns (uint256);
+        function withdrawalTotals(address asset) external view returns (bool, uint256, uint256, uint256, uint256);
+        function totalSupply() external view returns (uint256);
         function syncAssetRate(address asset) external returns (uint256);
         function reserveWithdrawal(address asset, uint256 amount) external;
         function payWithdrawal(address asset, address to, uint256 amount) external;
-        function totalSupply() external view returns (uint256);
-        function escrowFrom(address owner, address spender, uint256 amount) external;
+        function escrowFrom(address owner, address spender, uint256 amount) external returns (uint256);
         function burn(address from, uint256 amount) external;
         function transfer(address to, uint256 amount) external returns (bool);
         function assetConfig(address asset) external view returns (bool listed, bool enabled);
@@ -290,44 +290,89 @@ fn narrow(x: U256) -> Result<U128, Error> {
     to_u128(x).ok_or_else(overflow)
 }
 
-/// One withdrawal request, in three slots: controller, time and status;
-/// payout asset and amount; shares and value. A request writes three new
-/// slots; its finalization and claim update them in place.
-///
-/// Shares and values are stored in 128 bits (~3.4e20 ETH) and the payout
-/// amount in 96 bits (~7.9e10 ETH); anything larger fails with
+/// `x` in 96 bits (a request's shares, value or amount), or
 /// [`Error::MathOverflow`].
+fn narrow_96(x: U256) -> Result<U96, Error> {
+    u128::try_from(x)
+        .ok()
+        .and_then(|x| U96::try_from(x).ok())
+        .ok_or_else(overflow)
+}
+
+/// A stored request limit as the checks and `config` read it: 2^128 - 1
+/// stands for no bound.
+fn wide_limit(x: U128) -> U256 {
+    if x == U128::MAX {
+        U256::MAX
+    } else {
+        from_u128(x)
+    }
+}
+
+/// One withdrawal request, in three slots: controller, time, status and
+/// the next request of its line; payout asset and amount; shares, value and
+/// the controller's request before it. A request writes three new slots;
+/// its finalization and claim update them in place.
+///
+/// The record is its line's FIFO order (each request names the next one of
+/// its asset) and its controller's list (each names the controller's one
+/// before), so a request writes no separate list entries.
+///
+/// Shares, values and the payout amount are stored in 96 bits (~7.9e10
+/// ETH); anything larger fails with [`Error::MathOverflow`]. Ids and times
+/// fit in 48 and 40 bits for longer than the chain will run.
 #[storage]
 pub struct Request {
-    /// Who may cancel it and is paid by it.
+    /// Who may cancel it and is paid by it (never zero for a request that
+    /// exists).
     controller: StorageAddress,
     /// When it was made.
-    requested_at: StorageU64,
+    requested_at: StorageUint<40, 1>,
     /// [`PENDING`], [`FINALIZED`], [`CLAIMED`] or [`CANCELLED`].
     status: StorageU8,
+    /// Id + 1 of the next request queued in the same line (0: none yet).
+    next_in_line: StorageUint<48, 1>,
     /// ETH or the LST it pays out in.
     asset: StorageAddress,
     /// Units of `asset` reserved for it at finalization.
     amount: StorageUint<96, 2>,
     /// lrETH escrowed (burned at finalization).
-    shares: StorageU128,
+    shares: StorageUint<96, 2>,
     /// What the shares were worth in ETH when requested: the most it pays.
-    value: StorageU128,
+    value: StorageUint<96, 2>,
+    /// Id + 1 of the controller's request before this one (0: its first).
+    previous_of_controller: StorageU64,
 }
 
-/// The FIFO line of one payout asset.
+/// The FIFO line of one payout asset: a chain of requests from `head`
+/// (the next to process) through each one's `next_in_line` to `tail`,
+/// with its counts in one slot and its pending sums in another.
 #[storage]
 pub struct Line {
-    /// Request ids in arrival order.
-    ids: StorageVec<StorageU64>,
-    /// Position in `ids` of the first request not yet processed.
-    head: StorageU64,
+    /// Id + 1 of the first request not yet processed (0: none).
+    head: StorageUint<48, 1>,
+    /// Id + 1 of the last request queued (0: none ever).
+    tail: StorageUint<48, 1>,
+    /// Requests ever queued.
+    queued: StorageUint<48, 1>,
+    /// Positions processed (finalized or passed over as cancelled).
+    processed: StorageUint<48, 1>,
     /// Requests still pending.
-    pending_count: StorageU64,
+    pending_count: StorageUint<48, 1>,
     /// Σ shares of pending requests.
     pending_shares: StorageU128,
     /// Σ request-time ETH value of pending requests.
     pending_value: StorageU128,
+}
+
+/// A controller's requests: how many, and the newest (its record names the
+/// one before), in one slot.
+#[storage]
+pub struct Chain {
+    /// Requests the controller made.
+    count: StorageU64,
+    /// Id + 1 of its newest request (0: none).
+    last: StorageU64,
 }
 
 /// A request's fields as the logic reads them.
@@ -339,6 +384,10 @@ struct Loaded {
     requested_at: u64,
     status: u8,
     amount: U256,
+    /// Id + 1 of the next request of its line (0: none).
+    next_in_line: u64,
+    /// Id + 1 of its controller's request before it (0: none).
+    previous_of_controller: u64,
 }
 
 /// What a claim reads of a request.
@@ -347,6 +396,20 @@ struct Payout {
     status: u8,
     asset: Address,
     amount: U256,
+}
+
+/// The vault's answer to `withdrawalTotals`.
+struct Totals {
+    /// Whether the vault's withdrawals are closed.
+    paused: bool,
+    /// Total assets.
+    total: U256,
+    /// ETH per unit of the asset (1e18 for ETH).
+    asset_rate: U256,
+    /// Units of the asset idle in the vault.
+    idle: U256,
+    /// The asset's book in ETH (idle and delegated units at the vault's rate).
+    value: U256,
 }
 
 /// Prices of one finalization batch.
@@ -404,24 +467,30 @@ pub struct WithdrawalQueue {
     roles: Roles,
     /// The vault: books, idle buffer, reserve and pause flag.
     vault: StorageAddress,
+    /// How many requests exist (ids are `0..requestCount`); in the vault's
+    /// slot, which a request reads anyway.
+    request_count: StorageU64,
+    // lrETH, the delay and the batch cap share a slot: a finalization
+    // reads all three.
     /// lrETH.
     token: StorageAddress,
-    /// The asset registry: which LSTs may be payout assets.
-    registry: StorageAddress,
     /// Seconds a request waits before it may be finalized.
     withdrawal_delay: StorageU64,
     /// Most requests one finalization processes (≤ `MAX_BATCH`).
-    batch_cap: StorageU64,
-    /// Smallest request, in ETH value at request time.
-    min_value: StorageU256,
+    batch_cap: StorageU32,
+    /// The asset registry: which LSTs may be payout assets.
+    registry: StorageAddress,
+    /// Smallest request, in ETH value at request time (one slot with the
+    /// largest; 2^128 - 1 stands for no bound).
+    min_value: StorageU128,
     /// Largest request, in ETH value at request time.
-    max_value: StorageU256,
-    /// Every request; the id is the index.
-    requests: StorageVec<Request>,
+    max_value: StorageU128,
+    /// Every request, by id.
+    requests: StorageMap<U64, Request>,
     /// Payout asset → its FIFO line.
     lines: StorageMap<Address, Line>,
-    /// Controller → ids of its requests, oldest first.
-    controllers: StorageMap<Address, StorageVec<StorageU64>>,
+    /// Controller → its requests.
+    controllers: StorageMap<Address, Chain>,
     /// ERC-7540 operators: controller → operator → approved.
     operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
 }
@@ -457,8 +526,8 @@ impl WithdrawalQueue {
         self.token.set(token);
         self.registry.set(registry);
         self.withdrawal_delay.set(U64::from(withdrawal_delay));
-        self.batch_cap.set(U64::from(MAX_BATCH));
-        self.max_value.set(U256::MAX);
+        self.batch_cap.set(U32::from(MAX_BATCH));
+        self.max_value.set(U128::MAX);
         Ok(())
     }
 
@@ -492,7 +561,8 @@ impl WithdrawalQueue {
         owner: Address,
         payout_asset: Address,
     ) -> Result<U256, Error> {
-        self.check_not_paused()?;
+        // One call to the vault: the pause, the prices and the book.
+        let totals = self.open_totals(payout_asset)?;
         if shares.is_zero() {
             return Err(ZeroShares {}.into());
         }
@@ -512,13 +582,29 @@ impl WithdrawalQueue {
                 .into());
             }
         }
-        let calldata = encode_words(calls::convertToAssetsCall::SELECTOR, &[shares.word()]);
-        let value = first_word(&static_call(self.vault.get(), &calldata)?);
-        let minimum = self.min_value.get();
+        let sender = self.vm().msg_sender();
+        // An operator of `owner` acts as `owner`: no allowance is spent.
+        // (The owner itself needs no look-up: it is never its own operator.)
+        let spender = if sender == owner || self.operators.getter(owner).get(sender) {
+            owner
+        } else {
+            sender
+        };
+        // The escrow answers with the lrETH supply (which it leaves as it
+        // was): the shares are priced at the books the vault reported and
+        // that supply. A check below that fails undoes the escrow with the
+        // whole call.
+        let calldata = encode_words(
+            calls::escrowFromCall::SELECTOR,
+            &[owner.word(), spender.word(), shares.word()],
+        );
+        let supply = first_word(&call(self.token.get(), U256::ZERO, &calldata)?);
+        let value = to_assets(shares, totals.total, supply, Rounding::Down).ok_or_else(overflow)?;
+        let minimum = wide_limit(self.min_value.get());
         if value < minimum {
             return Err(RequestBelowMinimum { value, minimum }.into());
         }
-        let maximum = self.max_value.get();
+        let maximum = wide_limit(self.max_value.get());
         if value > maximum {
             return Err(RequestAboveMaximum { value, maximum }.into());
         }
@@ -529,24 +615,12 @@ impl WithdrawalQueue {
         let (Some(pending_shares), Some(pending_value)) = (pending_shares, pending_value) else {
             return Err(overflow());
         };
-        let sender = self.vm().msg_sender();
-        // An operator of `owner` acts as `owner`: no allowance is spent.
-        let spender = if self.operators.getter(owner).get(sender) {
-            owner
-        } else {
-            sender
-        };
-        let calldata = encode_words(
-            calls::escrowFromCall::SELECTOR,
-            &[owner.word(), spender.word(), shares.word()],
-        );
-        call(self.token.get(), U256::ZERO, &calldata)?;
 
         // Payouts never exceed request-time values (the min rule), and only
         // this asset's book pays this line: what the book holds bounds what
-        // the line can ever pay without new deposits of the asset.
-        let calldata = encode_words(assetTotalsCall::SELECTOR, &[payout_asset.word()]);
-        let holdings = word(&static_call(self.vault.get(), &calldata)?, 3);
+        // the line can ever pay without new deposits of the asset. (The
+        // escrow above moves shares, not the vault's books.)
+        let holdings = totals.value;
         if pending_value > holdings {
             return Err(RequestExceedsLine {
                 asset: payout_asset,
@@ -557,24 +631,43 @@ impl WithdrawalQueue {
         }
 
         let (pending_shares, pending_value) = (narrow(pending_shares)?, narrow(pending_value)?);
-        let id = self.requests.len() as u64;
+        let (stored_shares, stored_value) = (narrow_96(shares)?, narrow_96(value)?);
+        let id = self.request_count.get().to::<u64>();
+        // Id + 1, the form the chains link by.
+        let link = U48::try_from(id + 1).map_err(|_| overflow())?;
         let now = self.vm().block_timestamp();
-        let mut request = self.requests.grow();
+        let chain = self.controllers.getter(controller);
+        let (count, previous) = (chain.count.get(), chain.last.get());
+        let mut request = self.requests.setter(U64::from(id));
         request.controller.set(controller);
-        request.requested_at.set(U64::from(now));
+        request.requested_at.set(U40::saturating_from(now));
         request.status.set(U8::from(PENDING));
         request.asset.set(payout_asset);
-        // The line's sums fit in 128 bits, so each request's do.
-        request.shares.set(U128::from(shares.to::<u128>()));
-        request.value.set(U128::from(value.to::<u128>()));
+        request.shares.set(stored_shares);
+        request.value.set(stored_value);
+        request.previous_of_controller.set(previous);
+        self.request_count.set(U64::from(id + 1));
 
         let mut line = self.lines.setter(payout_asset);
-        line.ids.push(U64::from(id));
-        let count = line.pending_count.get() + U64::from(1);
-        line.pending_count.set(count);
+        if line.head.get().is_zero() {
+            // Nothing waits in the line: this request is its head.
+            line.head.set(link);
+        } else {
+            // The tail is the last request waiting: it names this one.
+            let tail = line.tail.get().to::<u64>() - 1;
+            self.requests.setter(U64::from(tail)).next_in_line.set(link);
+        }
+        let mut line = self.lines.setter(payout_asset);
+        line.tail.set(link);
+        let queued = line.queued.get() + U48::from(1);
+        line.queued.set(queued);
+        let pending_count = line.pending_count.get() + U48::from(1);
+        line.pending_count.set(pending_count);
         line.pending_shares.set(pending_shares);
         line.pending_value.set(pending_value);
-        self.controllers.setter(controller).push(U64::from(id));
+        let mut chain = self.controllers.setter(controller);
+        chain.count.set(count + U64::from(1));
+        chain.last.set(U64::from(id + 1));
 
         let id = U256::from(id);
         lrt_common::emit!(self.vm(), RedeemRequest { controller: controller, owner: owner, request_id: id; sender: sender, shares: shares });
@@ -606,36 +699,42 @@ impl WithdrawalQueue {
         if max_requests.is_zero() {
             return Err(BatchSizeZero {}.into());
         }
-        self.check_not_paused()?;
-        let line = self.lines.getter(asset);
-        let (mut head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
-        if head == len {
+        let totals = self.open_totals(asset)?;
+        // Id + 1 of the request at the head of the line (0: none waits).
+        let mut cursor = self.lines.getter(asset).head.get().to::<u64>();
+        if cursor == 0 {
             return Err(NothingToFinalize { asset }.into());
         }
         let limit = max_requests
             .saturating_to::<u64>()
             .min(self.batch_cap.get().to::<u64>());
         let vault = self.vault.get();
-        if asset != ETH {
+        // An LST is priced after its rate is refreshed; ETH at what the
+        // pause check read.
+        let totals = if asset != ETH {
             let calldata = encode_words(calls::syncAssetRateCall::SELECTOR, &[asset.word()]);
             call(vault, U256::ZERO, &calldata)?;
-        }
-        let (mut idle, prices) = self.prices(asset)?;
+            self.totals(asset)?
+        } else {
+            totals
+        };
+        let (mut idle, prices) = self.priced(totals)?;
         let share_rate =
             to_assets(WAD, prices.total, prices.supply, Rounding::Down).ok_or_else(overflow)?;
         let now = self.vm().block_timestamp();
         let delay = self.withdrawal_delay.get().to::<u64>();
 
-        let start = head;
+        let mut positions = 0u64;
         let (mut count, mut shares_out, mut value_out, mut amount_out) =
             (0u64, U256::ZERO, U256::ZERO, U256::ZERO);
         let mut stop = None;
-        while head < len && head - start < limit {
-            let id = self.line_id(asset, head);
+        while cursor != 0 && positions < limit {
+            let id = cursor - 1;
             let request = self.read_request(id);
             if request.status != PENDING {
                 // Cancelled: nothing to pay, its totals left the line then.
-                head += 1;
+                cursor = request.next_in_line;
+                positions += 1;
                 continue;
             }
             let due_at = request.requested_at.saturating_add(delay);
@@ -649,10 +748,7 @@ impl WithdrawalQueue {
                 break;
             }
             let (value, amount) = prices.payout(request.shares, request.value, asset)?;
-            let amount_96 = u128::try_from(amount)
-                .ok()
-                .and_then(|amount| U96::try_from(amount).ok())
-                .ok_or_else(overflow)?;
+            let amount_96 = narrow_96(amount)?;
             if amount > idle {
                 stop = Some(Error::from(InsufficientLiquidity {
                     asset,
@@ -669,26 +765,29 @@ impl WithdrawalQueue {
             value_out += request.value;
             amount_out += amount;
             count += 1;
-            head += 1;
-            if let Some(mut stored) = self.requests.setter(id) {
-                stored.status.set(U8::from(FINALIZED));
-                stored.amount.set(amount_96);
-            }
+            cursor = request.next_in_line;
+            positions += 1;
+            let mut stored = self.requests.setter(U64::from(id));
+            stored.status.set(U8::from(FINALIZED));
+            stored.amount.set(amount_96);
             lrt_common::emit!(self.vm(), RedeemFinalized {
                 request_id: request_id, controller: request.controller, asset: asset;
                 shares: request.shares, value: value, amount: amount,
                 share_rate: share_rate, asset_rate: prices.asset_rate
             });
         }
-        if head == start {
+        if positions == 0 {
             if let Some(reason) = stop {
                 return Err(reason);
             }
         }
 
         let mut line = self.lines.setter(asset);
-        line.head.set(U64::from(head));
-        let pending_count = line.pending_count.get() - U64::from(count);
+        // Ids fit in 48 bits (checked when each joined), so their links do.
+        line.head.set(U48::from(cursor));
+        let processed = line.processed.get() + U48::from(positions);
+        line.processed.set(processed);
+        let pending_count = line.pending_count.get() - U48::from(count);
         line.pending_count.set(pending_count);
         // The sums include the finalized requests'.
         let pending_shares = from_u128(line.pending_shares.get()) - shares_out;
@@ -790,12 +889,13 @@ impl WithdrawalQueue {
             CLAIMED => return Err(RequestAlreadyClaimed { request_id }.into()),
             _ => return Err(RequestAlreadyCancelled { request_id }.into()),
         }
-        if let Some(mut stored) = self.requests.setter(id) {
-            stored.status.set(U8::from(CANCELLED));
-        }
+        self.requests
+            .setter(U64::from(id))
+            .status
+            .set(U8::from(CANCELLED));
         // The line's totals include this request's.
         let mut line = self.lines.setter(request.asset);
-        let pending_count = line.pending_count.get() - U64::from(1);
+        let pending_count = line.pending_count.get() - U48::from(1);
         line.pending_count.set(pending_count);
         let pending_shares = from_u128(line.pending_shares.get()) - request.shares;
         line.pending_shares.set(narrow(pending_shares)?);
@@ -878,8 +978,10 @@ impl WithdrawalQueue {
             }
             .into());
         }
-        self.min_value.set(min_value);
-        self.max_value.set(max_value);
+        // Limits beyond 2^128 wei (~3.4e20 ETH) cannot bind: stored as "none".
+        let clamp = |x: U256| narrow(x).unwrap_or(U128::MAX);
+        self.min_value.set(clamp(min_value));
+        self.max_value.set(clamp(max_value));
         lrt_common::emit!(self.vm(), RequestLimitsSet { ; min_value: min_value, max_value: max_value });
         Ok(())
     }
@@ -901,7 +1003,8 @@ impl WithdrawalQueue {
             }
             .into());
         }
-        self.batch_cap.set(U64::from(cap));
+        // At most `MAX_BATCH` (checked above): fits in 32 bits.
+        self.batch_cap.set(U32::from(cap));
         lrt_common::emit!(self.vm(), BatchCapSet { ; cap: cap });
         Ok(())
     }
@@ -972,7 +1075,7 @@ impl WithdrawalQueue {
     /// How many requests `controller` made (the length of its
     /// `requestsOf` list).
     pub fn request_count_of(&self, controller: Address) -> U256 {
-        U256::from(self.controllers.getter(controller).len())
+        U256::from(self.controllers.getter(controller).count.get())
     }
 
     /// The ids of up to `limit` of `controller`'s requests from position
@@ -980,16 +1083,31 @@ impl WithdrawalQueue {
     /// return data is the standard ABI encoding of `uint256[]` (stylus-sdk
     /// 0.9 encodes a tuple holding a dynamic value as one nested tuple, which
     /// no ABI decoder reads as two results).
+    ///
+    /// The controller's requests are a chain from its newest back, so the
+    /// view walks `requestCountOf(controller) - offset` records: a page
+    /// near the newest is cheap, the oldest page of a long list reads
+    /// every record after it (a view, paid by no one on chain).
     pub fn requests_of(&self, controller: Address, offset: U256, limit: U256) -> Vec<U256> {
-        let ids = self.controllers.getter(controller);
-        let total = ids.len() as u64;
+        let chain = self.controllers.getter(controller);
+        let total = chain.count.get().to::<u64>();
         let start = offset.saturating_to::<u64>().min(total);
         let end = start
             .saturating_add(limit.saturating_to::<u64>())
             .min(total);
-        (start..end)
-            .map(|i| U256::from(ids.get(i).unwrap_or_default()))
-            .collect()
+        let mut ids = Vec::with_capacity((end - start) as usize);
+        let mut link = chain.last.get().to::<u64>();
+        let mut position = total;
+        while position > start && link != 0 {
+            position -= 1;
+            let id = link - 1;
+            if position < end {
+                ids.push(U256::from(id));
+            }
+            link = self.read_request(id).previous_of_controller;
+        }
+        ids.reverse();
+        ids
     }
 
     /// The line of `asset`: requests ever queued, position of the next one
@@ -998,8 +1116,8 @@ impl WithdrawalQueue {
     pub fn queue_state(&self, asset: Address) -> (U256, U256, U256, U256, U256) {
         let line = self.lines.getter(asset);
         (
-            U256::from(line.ids.len()),
-            U256::from(line.head.get()),
+            U256::from(line.queued.get()),
+            U256::from(line.processed.get()),
             U256::from(line.pending_count.get()),
             from_u128(line.pending_shares.get()),
             from_u128(line.pending_value.get()),
@@ -1010,16 +1128,18 @@ impl WithdrawalQueue {
     /// ones skipped, looking at most `MAX_SCAN` positions ahead): whether
     /// there is one, its id and when it is due.
     pub fn next_finalizable(&self, asset: Address) -> (bool, U256, u64) {
-        let line = self.lines.getter(asset);
-        let (head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
+        let mut link = self.lines.getter(asset).head.get().to::<u64>();
         let delay = self.withdrawal_delay.get().to::<u64>();
-        for position in head..len.min(head.saturating_add(MAX_SCAN)) {
-            let id = self.line_id(asset, position);
+        let mut scanned = 0;
+        while link != 0 && scanned < MAX_SCAN {
+            let id = link - 1;
             let request = self.read_request(id);
             if request.status == PENDING {
                 let due_at = request.requested_at.saturating_add(delay);
                 return (true, U256::from(id), due_at);
             }
+            link = request.next_in_line;
+            scanned += 1;
         }
         (false, U256::ZERO, 0)
     }
@@ -1039,20 +1159,18 @@ impl WithdrawalQueue {
         count: U256,
     ) -> Result<(U256, U256, U256), Error> {
         let (idle, prices) = self.prices(asset)?;
-        let line = self.lines.getter(asset);
-        let (head, len) = (line.head.get().to::<u64>(), line.ids.len() as u64);
+        let mut link = self.lines.getter(asset).head.get().to::<u64>();
         let wanted = count.saturating_to::<u64>();
-        let (mut needed, mut counted) = (U256::ZERO, 0u64);
-        for position in head..len.min(head.saturating_add(MAX_SCAN)) {
-            if counted == wanted {
-                break;
-            }
-            let request = self.read_request(self.line_id(asset, position));
+        let (mut needed, mut counted, mut scanned) = (U256::ZERO, 0u64, 0u64);
+        while link != 0 && scanned < MAX_SCAN && counted < wanted {
+            let request = self.read_request(link - 1);
             if request.status == PENDING {
                 let (_, amount) = prices.payout(request.shares, request.value, asset)?;
                 needed = needed.checked_add(amount).ok_or_else(overflow)?;
                 counted += 1;
             }
+            link = request.next_in_line;
+            scanned += 1;
         }
         Ok((needed, idle, U256::from(counted)))
     }
@@ -1065,15 +1183,15 @@ impl WithdrawalQueue {
             self.token.get(),
             self.registry.get(),
             self.withdrawal_delay.get().to::<u64>(),
-            self.min_value.get(),
-            self.max_value.get(),
+            wide_limit(self.min_value.get()),
+            wide_limit(self.max_value.get()),
             self.batch_cap.get().to::<u64>(),
         )
     }
 
     /// How many requests exist (ids are `0..requestCount`).
     pub fn request_count(&self) -> U256 {
-        U256::from(self.requests.len())
+        U256::from(self.request_count.get())
     }
 }
 
@@ -1088,69 +1206,75 @@ impl WithdrawalQueue {
         Err(NotController { caller, controller }.into())
     }
 
-    fn check_not_paused(&self) -> Result<(), Error> {
-        let paused = static_call(self.vault.get(), &calls::withdrawalsPausedCall::SELECTOR)?;
-        if !first_word(&paused).is_zero() {
+    /// The vault's `withdrawalTotals(asset)`: one call for the pause flag,
+    /// the prices and the asset's book.
+    fn totals(&self, asset: Address) -> Result<Totals, Error> {
+        let calldata = encode_words(calls::withdrawalTotalsCall::SELECTOR, &[asset.word()]);
+        let answer = static_call(self.vault.get(), &calldata)?;
+        Ok(Totals {
+            paused: !word(&answer, 0).is_zero(),
+            total: word(&answer, 1),
+            idle: word(&answer, 2),
+            asset_rate: word(&answer, 3),
+            value: word(&answer, 4),
+        })
+    }
+
+    /// [`Self::totals`], or [`Error::WithdrawalsPaused`] while the vault's
+    /// withdrawals are closed.
+    fn open_totals(&self, asset: Address) -> Result<Totals, Error> {
+        let totals = self.totals(asset)?;
+        if totals.paused {
             return Err(WithdrawalsPaused {}.into());
         }
-        Ok(())
+        Ok(totals)
     }
 
     /// The vault's idle buffer of `asset` and the prices a batch pays at.
     fn prices(&self, asset: Address) -> Result<(U256, Prices), Error> {
-        let vault = self.vault.get();
-        let calldata = encode_words(assetTotalsCall::SELECTOR, &[asset.word()]);
-        let totals = static_call(vault, &calldata)?;
-        let total = first_word(&static_call(vault, &calls::totalAssetsCall::SELECTOR)?);
+        let totals = self.totals(asset)?;
+        self.priced(totals)
+    }
+
+    /// `totals` with the lrETH supply: the idle buffer and the prices.
+    fn priced(&self, totals: Totals) -> Result<(U256, Prices), Error> {
         let supply = first_word(&static_call(
             self.token.get(),
             &calls::totalSupplyCall::SELECTOR,
         )?);
         let prices = Prices {
-            total,
+            total: totals.total,
             supply,
-            asset_rate: word(&totals, 2),
+            asset_rate: totals.asset_rate,
         };
-        Ok((word(&totals, 0), prices))
+        Ok((totals.idle, prices))
     }
 
-    /// The id at `position` of `asset`'s line (in range by the callers).
-    fn line_id(&self, asset: Address, position: u64) -> u64 {
-        let line = self.lines.getter(asset);
-        line.ids.get(position).unwrap_or_default().to::<u64>()
-    }
-
-    /// Request `id` (in range by the callers).
+    /// Request `id` (zeros for an id no request has).
     fn read_request(&self, id: u64) -> Loaded {
-        let Some(r) = self.requests.get(id) else {
-            return Loaded {
-                controller: Address::ZERO,
-                asset: Address::ZERO,
-                shares: U256::ZERO,
-                value: U256::ZERO,
-                requested_at: 0,
-                status: 0,
-                amount: U256::ZERO,
-            };
-        };
+        let r = self.requests.getter(U64::from(id));
         Loaded {
             controller: r.controller.get(),
             asset: r.asset.get(),
-            shares: from_u128(r.shares.get()),
-            value: from_u128(r.value.get()),
+            shares: U256::from(r.shares.get()),
+            value: U256::from(r.value.get()),
             requested_at: r.requested_at.get().to::<u64>(),
             status: r.status.get().to::<u8>(),
-            amount: U256::from(r.amount.get().to::<u128>()),
+            amount: U256::from(r.amount.get()),
+            next_in_line: r.next_in_line.get().to::<u64>(),
+            previous_of_controller: r.previous_of_controller.get().to::<u64>(),
         }
     }
 
-    /// Request `request_id`, or [`Error::UnknownRequest`].
+    /// Request `request_id`, or [`Error::UnknownRequest`]. A request that
+    /// exists has a controller, so no count is read to tell.
     fn existing(&self, request_id: U256) -> Result<(u64, Loaded), Error> {
-        if request_id >= U256::from(self.requests.len()) {
+        let id = request_id.saturating_to::<u64>();
+        let request = self.read_request(id);
+        if request.controller.is_zero() || request_id > U256::from(u64::MAX) {
             return Err(UnknownRequest { request_id }.into());
         }
-        let id = request_id.to::<u64>();
-        Ok((id, self.read_request(id)))
+        Ok((id, request))
     }
 
     fn shares_in(&self, request_id: U256, controller: Address, status: u8) -> U256 {
@@ -1165,17 +1289,18 @@ impl WithdrawalQueue {
     /// operator of it.
     fn claim_one(&mut self, request_id: U256, receiver: Option<Address>) -> Result<U256, Error> {
         // A claim needs two of the request's three slots (not its shares
-        // and value); the vector's bounds check finds an unknown id.
+        // and value); a request that exists has a controller.
         let id = request_id.saturating_to::<u64>();
-        let request = match self.requests.get(id) {
-            Some(r) => Payout {
-                controller: r.controller.get(),
-                status: r.status.get().to::<u8>(),
-                asset: r.asset.get(),
-                amount: U256::from(r.amount.get().to::<u128>()),
-            },
-            None => return Err(UnknownRequest { request_id }.into()),
+        let stored = self.requests.getter(U64::from(id));
+        let request = Payout {
+            controller: stored.controller.get(),
+            status: stored.status.get().to::<u8>(),
+            asset: stored.asset.get(),
+            amount: U256::from(stored.amount.get()),
         };
+        if request.controller.is_zero() || request_id > U256::from(u64::MAX) {
+            return Err(UnknownRequest { request_id }.into());
+        }
         self.check_acts_for(request.controller)?;
         let receiver = receiver.unwrap_or(request.controller);
         match request.status {
@@ -1184,9 +1309,10 @@ impl WithdrawalQueue {
             CLAIMED => return Err(RequestAlreadyClaimed { request_id }.into()),
             _ => return Err(RequestAlreadyCancelled { request_id }.into()),
         }
-        if let Some(mut stored) = self.requests.setter(id) {
-            stored.status.set(U8::from(CLAIMED));
-        }
+        self.requests
+            .setter(U64::from(id))
+            .status
+            .set(U8::from(CLAIMED));
         let calldata = encode_words(
             calls::payWithdrawalCall::SELECTOR,
             &[request.asset.word(), receiver.word(), request.amount.word()],

@@ -19,6 +19,7 @@ use crate::stylus::api::{CallKind, CallResult, CreateResult, EvmApi, EvmData, Wr
 use crate::stylus::memory::{self, PageCounter};
 use crate::stylus::params;
 use crate::stylus::recent_programs::RecentPrograms;
+use crate::stylus::profile;
 use crate::stylus::runtime::{Status, StylusRuntime};
 use alloy_primitives::{Address, Bytes, Log, LogData, B256, U256};
 use builtins::Builtin;
@@ -206,15 +207,17 @@ impl ArbEvm {
         }
 
         // Program init and memory footprint, paid up front (Nitro `CallProgram`).
-        let mut call_cost = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
+        let footprint = memory::gas_cost(program.footprint, self.pages.open, self.pages.ever);
         let recently_run = self.runtime.arbos_version().has_recent_programs_cache()
             && self
                 .recent_programs
                 .insert(codehash, params::BLOCK_CACHE_SIZE);
-        call_cost = call_cost.saturating_add(params::cached_gas(program.cached_cost));
-        if !(program.cached || recently_run) {
-            call_cost = call_cost.saturating_add(params::init_gas(program.init_cost));
-        }
+        let entry = params::cached_gas(program.cached_cost);
+        let init = (!(program.cached || recently_run)).then(|| params::init_gas(program.init_cost));
+        let call_cost = footprint
+            .saturating_add(entry)
+            .saturating_add(init.unwrap_or(0));
+        profile::entered(entry, init, footprint);
         if !gas.record_regular_cost(call_cost) {
             gas.spend_all();
             return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
@@ -286,7 +289,9 @@ impl ArbEvm {
                 gas.spend_all();
                 return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
             }
-            gas_left = gas_left.min(gas_limit - evm_cost);
+            let priced = gas_left.min(gas_limit - evm_cost);
+            profile::returned(gas_left - priced);
+            gas_left = priced;
         }
         let (result, output) = match outcome.status {
             Status::Success => (InstructionResult::Return, output),
@@ -500,6 +505,7 @@ impl EvmApi for ArbEvm {
         } else {
             params::gas::WARM_SLOAD
         };
+        profile::storage_read(cost);
         (B256::from(load.data), cost)
     }
 
@@ -520,7 +526,14 @@ impl EvmApi for ArbEvm {
             let gas_params = &self.inner.ctx.cfg.gas_params;
             let cost = gas_params.sstore_static_gas()
                 + gas_params.sstore_dynamic_gas(true, &store.data, store.is_cold);
-            refund += gas_params.sstore_refund(true, &store.data);
+            let slot_refund = gas_params.sstore_refund(true, &store.data);
+            refund += slot_refund;
+            profile::storage_write(
+                cost,
+                store.data.is_original_zero(),
+                store.data.is_original_eq_present() && store.data.new_values_changes_present(),
+                slot_refund,
+            );
             if cost > gas {
                 return Err(WriteError::OutOfGas);
             }
@@ -591,6 +604,7 @@ impl EvmApi for ArbEvm {
         if base > gas_left {
             return failed(gas_left);
         }
+        profile::called(base);
         let start_gas = (gas_left - base) * 63 / 64;
         let mut gas = start_gas.min(gas_req);
         if transfers_value {
@@ -715,6 +729,7 @@ impl EvmApi for ArbEvm {
         if frame.is_static {
             return Err(WriteError::WriteProtection);
         }
+        profile::logged(topics.len(), data.len());
         let log = Log {
             address: frame.address,
             data: LogData::new_unchecked(topics, data),
@@ -775,7 +790,9 @@ impl EvmApi for ArbEvm {
 
     fn add_pages(&mut self, pages: u16) -> u64 {
         let (open, ever) = self.pages.add(pages);
-        memory::gas_cost(pages, open, ever)
+        let cost = memory::gas_cost(pages, open, ever);
+        profile::memory_grown(cost);
+        cost
     }
 }
 

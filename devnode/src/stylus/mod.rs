@@ -13,6 +13,7 @@ pub mod module_checks;
 pub mod params;
 pub mod pricing;
 pub mod recent_programs;
+pub mod profile;
 pub mod runtime;
 pub mod storage_cache;
 pub mod version;
