@@ -42,6 +42,7 @@ pub mod manifest;
 pub mod parameters;
 pub mod programs;
 pub mod protocol;
+pub mod proxy;
 pub mod resume;
 pub mod rpc;
 

@@ -34,6 +34,7 @@ pub mod cli;
 mod code;
 mod contracts;
 mod prepare;
+pub mod proxy;
 mod sizes;
 pub mod toolchain;
 
