@@ -3,6 +3,7 @@
 mod abi;
 mod access;
 mod chainlink;
+mod governance;
 mod lifecycle;
 mod permit;
 mod pricing;

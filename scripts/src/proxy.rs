@@ -53,6 +53,53 @@ pub fn deploy_proxy(
     Ok((address, mined))
 }
 
+/// Deploys and activates `program` as an implementation: its code only,
+/// never constructed in its own storage (its creator, recorded by the init
+/// code, is the only account that could construct it).
+pub fn deploy_implementation(
+    backend: &mut impl Backend,
+    from: Address,
+    program: &stylus_build::Deployable,
+) -> Result<Address> {
+    let (address, _) = crate::programs::deploy_code(backend, from, program)?;
+    crate::programs::activate(backend, from, address)?;
+    Ok(address)
+}
+
+/// `program` with a custom section `name` holding `payload` appended: the
+/// same behaviour and storage layout under a different code hash, e.g. a
+/// rebuilt implementation that an upgrade installs.
+pub fn with_custom_section(
+    program: &stylus_build::Deployable,
+    name: &str,
+    payload: &[u8],
+) -> stylus_build::Deployable {
+    fn leb128(mut value: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let mut section = Vec::new();
+    leb128(name.len(), &mut section);
+    section.extend_from_slice(name.as_bytes());
+    section.extend_from_slice(payload);
+    let mut wasm = program.wasm.clone();
+    wasm.push(0); // custom section id
+    leb128(section.len(), &mut wasm);
+    wasm.extend_from_slice(&section);
+    stylus_build::Deployable {
+        name: program.name.clone(),
+        code: stylus_build::compress(&wasm),
+        wasm,
+    }
+}
+
 /// The calldata of `upgradeToAndCall(implementation, data)`.
 pub fn upgrade_calldata(implementation: Address, data: Vec<u8>) -> Bytes {
     IErc1967Proxy::upgradeToAndCallCall {

@@ -1,0 +1,433 @@
+//! Governance on the devnode: lrETH behind the ERC-1967 proxy, administered
+//! by the Timelock program. The constructor through the proxy accepts only
+//! the proxy's creator; a stranger can neither upgrade, schedule nor
+//! execute; an operation cannot execute before its delay and does after
+//! it (time travel); an upgrade keeps balances and roles; the timelock
+//! changes its own delay through an operation (a re-entrant call of the
+//! Stylus program).
+
+use std::sync::OnceLock;
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolError, SolValue};
+use deploy::{
+    abi::{ILrtToken, ITimelock},
+    client::request,
+    programs::{activate, construct, deploy_code},
+    proxy::{
+        admin_slot, deploy_implementation, deploy_proxy, implementation_slot, upgrade_calldata,
+        with_custom_section,
+    },
+    transact, Artifacts, TxError, ETHER,
+};
+use devnode::{BlockTag, Devnode, DevnodeConfig};
+use e2e::{artifacts, read, send};
+
+const DELAY: u64 = 3 * 24 * 3600;
+
+fn timelock_program() -> &'static Artifacts {
+    static TIMELOCK: OnceLock<Artifacts> = OnceLock::new();
+    TIMELOCK.get_or_init(|| {
+        Artifacts::build(&stylus_build_contracts_dir(), &["lrt-timelock"])
+            .expect("the timelock builds")
+    })
+}
+
+fn stylus_build_contracts_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts")
+}
+
+struct Governed {
+    node: Devnode,
+    deployer: Address,
+    proposer: Address,
+    executor: Address,
+    stranger: Address,
+    holder: Address,
+    timelock: Address,
+    token: Address,
+    v1: Address,
+}
+
+fn slot_address(node: &Devnode, at: Address, slot: U256) -> Address {
+    Address::from_word(node.storage(at, slot, BlockTag::Latest).unwrap())
+}
+
+fn reverted(result: Result<impl std::fmt::Debug, TxError>) -> Vec<u8> {
+    match result {
+        Err(TxError::Reverted(data)) => data.to_vec(),
+        other => panic!("expected a revert, got {other:?}"),
+    }
+}
+
+/// Schedules `data` to `target` from the proposer with the minimum delay.
+fn schedule(g: &mut Governed, target: Address, data: Vec<u8>, salt: B256) -> B256 {
+    let call = ITimelock::scheduleCall {
+        target,
+        value: U256::ZERO,
+        data: data.clone().into(),
+        predecessor: B256::ZERO,
+        salt,
+        delay: U256::from(DELAY),
+    };
+    send(&mut g.node, g.proposer, g.timelock, U256::ZERO, &call);
+    read(
+        &mut g.node,
+        g.timelock,
+        &ITimelock::hashOperationCall {
+            target,
+            value: U256::ZERO,
+            data: data.into(),
+            predecessor: B256::ZERO,
+            salt,
+        },
+    )
+}
+
+fn execute_call(target: Address, data: Vec<u8>, salt: B256) -> ITimelock::executeCall {
+    ITimelock::executeCall {
+        target,
+        value: U256::ZERO,
+        payload: data.into(),
+        predecessor: B256::ZERO,
+        salt,
+    }
+}
+
+/// The timelock, and lrETH behind a proxy the timelock administers, its
+/// roles with the deployer until [`hand_token_to_timelock`].
+fn governed() -> Governed {
+    let mut node = Devnode::new(DevnodeConfig::default());
+    let accounts = node.accounts();
+    let (deployer, proposer, executor, stranger, holder) = (
+        accounts[0],
+        accounts[1],
+        accounts[2],
+        accounts[3],
+        accounts[4],
+    );
+    let timelock_code = timelock_program().get("lrt-timelock").unwrap();
+    let (timelock, _) = deploy_code(&mut node, deployer, timelock_code).unwrap();
+    activate(&mut node, deployer, timelock).unwrap();
+    let args = (
+        U256::from(DELAY),
+        vec![proposer],
+        vec![executor],
+        Vec::<Address>::new(),
+    )
+        .abi_encode_params();
+    construct(&mut node, deployer, timelock, &args).unwrap();
+
+    let token_code = artifacts().get("lrt-token").unwrap();
+    let v1 = deploy_implementation(&mut node, deployer, token_code).unwrap();
+    let (token, _) = deploy_proxy(&mut node, deployer, v1, timelock).unwrap();
+    // The constructor runs in the proxy's storage, which recorded the
+    // proxy's creator: nobody else may construct.
+    let err = reverted(construct(
+        &mut node,
+        stranger,
+        token,
+        &(stranger,).abi_encode_params(),
+    ));
+    assert_eq!(
+        err,
+        ILrtToken::NotCreator {
+            caller: stranger,
+            creator: deployer
+        }
+        .abi_encode()
+    );
+    construct(&mut node, deployer, token, &(deployer,).abi_encode_params()).unwrap();
+    let minter = read(&mut node, token, &ILrtToken::MINTER_ROLECall {});
+    send(
+        &mut node,
+        deployer,
+        token,
+        U256::ZERO,
+        &ILrtToken::grantRoleCall {
+            role: minter,
+            account: deployer,
+        },
+    );
+    send(
+        &mut node,
+        deployer,
+        token,
+        U256::ZERO,
+        &ILrtToken::mintCall {
+            to: holder,
+            amount: ETHER,
+        },
+    );
+    Governed {
+        node,
+        deployer,
+        proposer,
+        executor,
+        stranger,
+        holder,
+        timelock,
+        token,
+        v1,
+    }
+}
+
+/// The deployer offers lrETH's admin role to the timelock, which accepts
+/// it through an operation after the delay.
+fn hand_token_to_timelock(g: &mut Governed) {
+    send(
+        &mut g.node,
+        g.deployer,
+        g.token,
+        U256::ZERO,
+        &ILrtToken::beginAdminTransferCall {
+            newAdmin: g.timelock,
+        },
+    );
+    let accept = ILrtToken::acceptAdminTransferCall {}.abi_encode();
+    schedule(g, g.token, accept.clone(), B256::ZERO);
+    g.node.increase_time(DELAY);
+    send(
+        &mut g.node,
+        g.executor,
+        g.timelock,
+        U256::ZERO,
+        &execute_call(g.token, accept, B256::ZERO),
+    );
+}
+
+#[test]
+fn the_timelock_administers_the_proxy_and_the_program_behind_it() {
+    let mut g = governed();
+    assert_eq!(slot_address(&g.node, g.token, admin_slot()), g.timelock);
+    assert_eq!(slot_address(&g.node, g.token, implementation_slot()), g.v1);
+    hand_token_to_timelock(&mut g);
+    assert_eq!(
+        read(&mut g.node, g.token, &ILrtToken::adminCall {}),
+        g.timelock
+    );
+    assert_eq!(
+        read(&mut g.node, g.timelock, &ITimelock::adminCall {}),
+        g.timelock,
+        "the timelock administers itself"
+    );
+}
+
+#[test]
+fn a_stranger_cannot_upgrade_schedule_or_execute() {
+    let mut g = governed();
+    let v2 = deploy_implementation(
+        &mut g.node,
+        g.deployer,
+        &with_custom_section(artifacts().get("lrt-token").unwrap(), "lrt.version", b"2"),
+    )
+    .unwrap();
+    // Straight at the proxy: a stranger's upgradeToAndCall reaches lrETH,
+    // which has no such function.
+    let upgrade = upgrade_calldata(v2, vec![]);
+    let err = deploy::client::send(
+        &mut g.node,
+        request(g.stranger, Some(g.token), U256::ZERO, upgrade.to_vec()),
+    );
+    assert!(err.is_err(), "lrETH does not route upgradeToAndCall");
+    assert_eq!(slot_address(&g.node, g.token, implementation_slot()), g.v1);
+    // Through the timelock: no role to schedule, none to execute.
+    let schedule_call = ITimelock::scheduleCall {
+        target: g.token,
+        value: U256::ZERO,
+        data: upgrade.clone(),
+        predecessor: B256::ZERO,
+        salt: B256::ZERO,
+        delay: U256::from(DELAY),
+    };
+    let err = reverted(transact(
+        &mut g.node,
+        g.stranger,
+        g.timelock,
+        U256::ZERO,
+        &schedule_call,
+    ));
+    let proposer_role = read(&mut g.node, g.timelock, &ITimelock::PROPOSER_ROLECall {});
+    assert_eq!(
+        err,
+        ITimelock::AccessControlUnauthorizedAccount {
+            account: g.stranger,
+            neededRole: proposer_role
+        }
+        .abi_encode()
+    );
+    let token = g.token;
+    schedule(&mut g, token, upgrade.to_vec(), B256::ZERO);
+    g.node.increase_time(DELAY);
+    let err = reverted(transact(
+        &mut g.node,
+        g.stranger,
+        g.timelock,
+        U256::ZERO,
+        &execute_call(g.token, upgrade.to_vec(), B256::ZERO),
+    ));
+    let executor_role = read(&mut g.node, g.timelock, &ITimelock::EXECUTOR_ROLECall {});
+    assert_eq!(
+        err,
+        ITimelock::AccessControlUnauthorizedAccount {
+            account: g.stranger,
+            neededRole: executor_role
+        }
+        .abi_encode()
+    );
+    assert_eq!(slot_address(&g.node, g.token, implementation_slot()), g.v1);
+}
+
+#[test]
+fn an_upgrade_waits_for_its_delay_and_keeps_balances_and_roles() {
+    let mut g = governed();
+    hand_token_to_timelock(&mut g);
+    let v2_code = with_custom_section(artifacts().get("lrt-token").unwrap(), "lrt.version", b"2");
+    assert_ne!(
+        alloy_primitives::keccak256(&v2_code.code),
+        alloy_primitives::keccak256(&artifacts().get("lrt-token").unwrap().code),
+        "a distinct code hash"
+    );
+    let v2 = deploy_implementation(&mut g.node, g.deployer, &v2_code).unwrap();
+    let upgrade = upgrade_calldata(v2, vec![]).to_vec();
+    let salt = B256::repeat_byte(2);
+    let token = g.token;
+    let id = schedule(&mut g, token, upgrade.clone(), salt);
+    let ready_at = read(&mut g.node, g.timelock, &ITimelock::getTimestampCall { id });
+    assert!(ready_at > U256::ZERO);
+    assert_eq!(
+        read(
+            &mut g.node,
+            g.timelock,
+            &ITimelock::getOperationStateCall { id }
+        ),
+        1,
+        "waiting"
+    );
+
+    // One hour short of the delay: refused with the timelock's typed error.
+    g.node.increase_time(DELAY - 3600);
+    let err = reverted(transact(
+        &mut g.node,
+        g.executor,
+        g.timelock,
+        U256::ZERO,
+        &execute_call(g.token, upgrade.clone(), salt),
+    ));
+    assert_eq!(
+        err,
+        ITimelock::TimelockUnexpectedOperationState {
+            operationId: id,
+            expectedStates: B256::with_last_byte(1 << 2),
+        }
+        .abi_encode()
+    );
+    assert_eq!(slot_address(&g.node, g.token, implementation_slot()), g.v1);
+
+    g.node.increase_time(3600);
+    assert_eq!(
+        read(
+            &mut g.node,
+            g.timelock,
+            &ITimelock::getOperationStateCall { id }
+        ),
+        2,
+        "ready"
+    );
+    send(
+        &mut g.node,
+        g.executor,
+        g.timelock,
+        U256::ZERO,
+        &execute_call(g.token, upgrade, salt),
+    );
+    assert_eq!(slot_address(&g.node, g.token, implementation_slot()), v2);
+    assert!(read(
+        &mut g.node,
+        g.timelock,
+        &ITimelock::isOperationDoneCall { id }
+    ));
+    // State survives: balances, supply, roles, the admin.
+    assert_eq!(
+        read(
+            &mut g.node,
+            g.token,
+            &ILrtToken::balanceOfCall { account: g.holder }
+        ),
+        ETHER
+    );
+    assert_eq!(
+        read(&mut g.node, g.token, &ILrtToken::totalSupplyCall {}),
+        ETHER
+    );
+    let minter = read(&mut g.node, g.token, &ILrtToken::MINTER_ROLECall {});
+    assert!(read(
+        &mut g.node,
+        g.token,
+        &ILrtToken::hasRoleCall {
+            role: minter,
+            account: g.deployer
+        }
+    ));
+    assert_eq!(
+        read(&mut g.node, g.token, &ILrtToken::adminCall {}),
+        g.timelock
+    );
+    // And the upgraded program still works.
+    send(
+        &mut g.node,
+        g.holder,
+        g.token,
+        U256::ZERO,
+        &ILrtToken::transferCall {
+            to: g.stranger,
+            value: ETHER / U256::from(4),
+        },
+    );
+    assert_eq!(
+        read(
+            &mut g.node,
+            g.token,
+            &ILrtToken::balanceOfCall {
+                account: g.stranger
+            }
+        ),
+        ETHER / U256::from(4)
+    );
+}
+
+#[test]
+fn the_timelock_changes_its_own_delay_only_through_an_operation() {
+    let mut g = governed();
+    let err = reverted(transact(
+        &mut g.node,
+        g.proposer,
+        g.timelock,
+        U256::ZERO,
+        &ITimelock::updateDelayCall {
+            newDelay: U256::ZERO,
+        },
+    ));
+    assert_eq!(
+        err,
+        ITimelock::TimelockUnauthorizedCaller { caller: g.proposer }.abi_encode()
+    );
+    let data = ITimelock::updateDelayCall {
+        newDelay: U256::from(2 * DELAY),
+    }
+    .abi_encode();
+    let timelock = g.timelock;
+    schedule(&mut g, timelock, data.clone(), B256::ZERO);
+    g.node.increase_time(DELAY);
+    send(
+        &mut g.node,
+        g.executor,
+        g.timelock,
+        U256::ZERO,
+        &execute_call(timelock, data, B256::ZERO),
+    );
+    assert_eq!(
+        read(&mut g.node, g.timelock, &ITimelock::getMinDelayCall {}),
+        U256::from(2 * DELAY)
+    );
+}
