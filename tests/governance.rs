@@ -431,3 +431,61 @@ fn the_timelock_changes_its_own_delay_only_through_an_operation() {
         U256::from(2 * DELAY)
     );
 }
+
+/// What the proxy adds to a user operation: the same lrETH transfer on an
+/// immutable deployment and behind the proxy (both warm, same calldata).
+/// docs/governance.md records the figures this prints.
+#[test]
+fn the_proxy_adds_a_bounded_cost_per_call() {
+    let mut g = governed();
+    let token_code = artifacts().get("lrt-token").unwrap();
+    let direct = deploy::programs::deploy_program(
+        &mut g.node,
+        g.deployer,
+        token_code,
+        &(g.deployer,).abi_encode_params(),
+        false,
+    )
+    .unwrap()
+    .address;
+    let minter = read(&mut g.node, direct, &ILrtToken::MINTER_ROLECall {});
+    send(
+        &mut g.node,
+        g.deployer,
+        direct,
+        U256::ZERO,
+        &ILrtToken::grantRoleCall {
+            role: minter,
+            account: g.deployer,
+        },
+    );
+    send(
+        &mut g.node,
+        g.deployer,
+        direct,
+        U256::ZERO,
+        &ILrtToken::mintCall {
+            to: g.holder,
+            amount: ETHER,
+        },
+    );
+    let transfer = ILrtToken::transferCall {
+        to: g.stranger,
+        value: U256::from(1),
+    };
+    let mut gas = |to: Address| {
+        // The first transfer creates the recipient's balance; the second
+        // is the steady-state cost.
+        send(&mut g.node, g.holder, to, U256::ZERO, &transfer);
+        send(&mut g.node, g.holder, to, U256::ZERO, &transfer).gas_used
+    };
+    let immutable = gas(direct);
+    let proxied = gas(g.token);
+    println!("lrETH transfer: immutable {immutable} gas, behind the proxy {proxied} gas");
+    assert!(proxied > immutable, "the proxy costs something");
+    assert!(
+        proxied - immutable < 5_000,
+        "the proxy adds {} gas per call",
+        proxied - immutable
+    );
+}

@@ -201,12 +201,31 @@ fn revert_with_word(selector: [u8; 4]) -> Vec<Asm> {
 pub fn runtime_code() -> Vec<u8> {
     use op::*;
     let address_mask = push(&[0xff; 20]);
+    let only_admin = || {
+        vec![
+            raw(&[CALLER]),
+            push(&ADMIN_SLOT),
+            raw(&[SLOAD, EQ, ISZERO]),
+            Asm::PushLabel("delegate"),
+            raw(&[JUMPI]),
+        ]
+    };
     let mut code = vec![
-        // Admin calls with a reserved selector go to the admin functions.
-        raw(&[CALLER]),
-        push(&ADMIN_SLOT),
-        raw(&[SLOAD, EQ]),
-        Asm::PushLabel("admin"),
+        // A reserved selector from the admin goes to the admin functions;
+        // the selector is compared first, so other calls skip reading the
+        // admin slot.
+        push(&[0]),
+        raw(&[CALLDATALOAD]),
+        push(&[0xe0]),
+        raw(&[SHR]),
+        raw(&[DUP1]),
+        push(&UPGRADE_TO_AND_CALL),
+        raw(&[EQ]),
+        Asm::PushLabel("upgrade"),
+        raw(&[JUMPI]),
+        push(&CHANGE_ADMIN),
+        raw(&[EQ]),
+        Asm::PushLabel("change_admin"),
         raw(&[JUMPI]),
         // Everything else: delegate to the implementation.
         Asm::Label("delegate"),
@@ -233,26 +252,12 @@ pub fn runtime_code() -> Vec<u8> {
         raw(&[RETURNDATASIZE]),
         push(&[0]),
         raw(&[RETURN]),
-        // The admin: dispatch on the selector.
-        Asm::Label("admin"),
-        push(&[0]),
-        raw(&[CALLDATALOAD]),
-        push(&[0xe0]),
-        raw(&[SHR]),
-        raw(&[DUP1]),
-        push(&UPGRADE_TO_AND_CALL),
-        raw(&[EQ]),
-        Asm::PushLabel("upgrade"),
-        raw(&[JUMPI]),
-        push(&CHANGE_ADMIN),
-        raw(&[EQ]),
-        Asm::PushLabel("change_admin"),
-        raw(&[JUMPI]),
-        Asm::PushLabel("delegate"),
-        raw(&[JUMP]),
         // upgradeToAndCall(address implementation, bytes data)
         Asm::Label("upgrade"),
         raw(&[POP]),
+    ];
+    code.extend(only_admin());
+    code.extend(vec![
         push(&[0x04]),
         raw(&[CALLDATALOAD]),
         address_mask.clone(),
@@ -304,6 +309,9 @@ pub fn runtime_code() -> Vec<u8> {
         raw(&[STOP]),
         // changeAdmin(address newAdmin)
         Asm::Label("change_admin"),
+    ]);
+    code.extend(only_admin());
+    code.extend(vec![
         raw(&[CALLVALUE]),
         Asm::PushLabel("non_payable"),
         raw(&[JUMPI]),
@@ -338,7 +346,7 @@ pub fn runtime_code() -> Vec<u8> {
         push(&[0]),
         raw(&[REVERT]),
         Asm::Label("invalid_implementation"),
-    ];
+    ]);
     code.extend(revert_with_word(INVALID_IMPLEMENTATION));
     code.push(Asm::Label("invalid_admin"));
     code.extend(revert_with_word(INVALID_ADMIN));
