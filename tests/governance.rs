@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolValue};
 use deploy::{
-    abi::{ILrtToken, ITimelock},
+    abi::{ILrtToken, ITimelock, IVault},
     client::request,
     programs::{activate, construct, deploy_code},
     proxy::{
@@ -94,6 +94,28 @@ fn execute_call(target: Address, data: Vec<u8>, salt: B256) -> ITimelock::execut
     }
 }
 
+/// The Timelock program with the minimum delay [`DELAY`], `proposer`
+/// proposing and `executor` executing.
+fn deploy_timelock(
+    node: &mut Devnode,
+    deployer: Address,
+    proposer: Address,
+    executor: Address,
+) -> Address {
+    let timelock_code = timelock_program().get("lrt-timelock").unwrap();
+    let (timelock, _) = deploy_code(node, deployer, timelock_code).unwrap();
+    activate(node, deployer, timelock).unwrap();
+    let args = (
+        U256::from(DELAY),
+        vec![proposer],
+        vec![executor],
+        Vec::<Address>::new(),
+    )
+        .abi_encode_params();
+    construct(node, deployer, timelock, &args).unwrap();
+    timelock
+}
+
 /// The timelock, and lrETH behind a proxy the timelock administers, its
 /// roles with the deployer until [`hand_token_to_timelock`].
 fn governed() -> Governed {
@@ -106,17 +128,7 @@ fn governed() -> Governed {
         accounts[3],
         accounts[4],
     );
-    let timelock_code = timelock_program().get("lrt-timelock").unwrap();
-    let (timelock, _) = deploy_code(&mut node, deployer, timelock_code).unwrap();
-    activate(&mut node, deployer, timelock).unwrap();
-    let args = (
-        U256::from(DELAY),
-        vec![proposer],
-        vec![executor],
-        Vec::<Address>::new(),
-    )
-        .abi_encode_params();
-    construct(&mut node, deployer, timelock, &args).unwrap();
+    let timelock = deploy_timelock(&mut node, deployer, proposer, executor);
 
     let token_code = artifacts().get("lrt-token").unwrap();
     let v1 = deploy_implementation(&mut node, deployer, token_code).unwrap();
@@ -488,4 +500,103 @@ fn the_proxy_adds_a_bounded_cost_per_call() {
         "the proxy adds {} gas per call",
         proxied - immutable
     );
+}
+
+/// The guardian lane: with the vault's admin role at the timelock, the
+/// guardian (holding `PAUSER_ROLE` directly) pauses at once but cannot
+/// unpause; unpausing waits for the timelock's delay.
+#[test]
+fn the_guardian_pauses_at_once_and_only_the_timelock_unpauses() {
+    let (mut node, d, config) = e2e::deployed(false);
+    let deployer = config.admin;
+    let accounts = node.accounts();
+    let (proposer, executor, guardian) = (accounts[1], accounts[2], accounts[3]);
+    let timelock = deploy_timelock(&mut node, deployer, proposer, executor);
+    let pauser = deploy::abi::roles::pauser();
+    send(
+        &mut node,
+        deployer,
+        d.vault,
+        U256::ZERO,
+        &IVault::grantRoleCall {
+            role: pauser,
+            account: guardian,
+        },
+    );
+    send(
+        &mut node,
+        deployer,
+        d.vault,
+        U256::ZERO,
+        &IVault::beginAdminTransferCall { newAdmin: timelock },
+    );
+    let mut g = Governed {
+        node,
+        deployer,
+        proposer,
+        executor,
+        stranger: guardian,
+        holder: guardian,
+        timelock,
+        token: d.token,
+        v1: Address::ZERO,
+    };
+    let accept = IVault::acceptAdminTransferCall {}.abi_encode();
+    schedule(&mut g, d.vault, accept.clone(), B256::ZERO);
+    g.node.increase_time(DELAY);
+    send(
+        &mut g.node,
+        executor,
+        timelock,
+        U256::ZERO,
+        &execute_call(d.vault, accept, B256::ZERO),
+    );
+    assert_eq!(read(&mut g.node, d.vault, &IVault::adminCall {}), timelock);
+
+    send(
+        &mut g.node,
+        guardian,
+        d.vault,
+        U256::ZERO,
+        &IVault::setDepositsPausedCall { paused: true },
+    );
+    assert!(read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
+    for caller in [guardian, deployer] {
+        let err = reverted(transact(
+            &mut g.node,
+            caller,
+            d.vault,
+            U256::ZERO,
+            &IVault::setDepositsPausedCall { paused: false },
+        ));
+        assert_eq!(
+            err,
+            IVault::AccessControlUnauthorizedAccount {
+                account: caller,
+                neededRole: B256::ZERO
+            }
+            .abi_encode(),
+            "only the admin unpauses"
+        );
+    }
+    let unpause = IVault::setDepositsPausedCall { paused: false }.abi_encode();
+    schedule(&mut g, d.vault, unpause.clone(), B256::ZERO);
+    let early = reverted(transact(
+        &mut g.node,
+        executor,
+        timelock,
+        U256::ZERO,
+        &execute_call(d.vault, unpause.clone(), B256::ZERO),
+    ));
+    assert!(ITimelock::TimelockUnexpectedOperationState::abi_decode(&early).is_ok());
+    assert!(read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
+    g.node.increase_time(DELAY);
+    send(
+        &mut g.node,
+        executor,
+        timelock,
+        U256::ZERO,
+        &execute_call(d.vault, unpause, B256::ZERO),
+    );
+    assert!(!read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
 }
