@@ -442,6 +442,15 @@ mod tests {
     }
 
     #[test]
+    fn the_proxy_is_a_few_hundred_bytes() {
+        let runtime = runtime_code().len();
+        let init = proxy_initcode([1; 20], [2; 20]).len();
+        println!("proxy runtime {runtime} B, init code {init} B");
+        assert!(runtime < 600, "runtime {runtime} B");
+        assert!(init < runtime + 320, "init code {init} B");
+    }
+
+    #[test]
     fn jumps_land_on_jumpdests() {
         let code = runtime_code();
         // Every PUSH2 followed by JUMP/JUMPI names a JUMPDEST.
