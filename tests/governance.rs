@@ -600,3 +600,43 @@ fn the_guardian_pauses_at_once_and_only_the_timelock_unpauses() {
     );
     assert!(!read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
 }
+
+/// The committed storage-layout snapshot names the slots the chain uses:
+/// lrETH's supply and admin read straight from the proxy's storage at the
+/// snapshot's slots.
+#[test]
+fn the_layout_snapshot_matches_the_storage_on_chain() {
+    let mut g = governed();
+    hand_token_to_timelock(&mut g);
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/storage-layout.json");
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let slot_of = |field: &str| {
+        let fields = snapshot["lrt-token"].as_array().unwrap();
+        let entry = fields.iter().find(|f| f["field"] == field).unwrap();
+        U256::from(entry["slot"].as_u64().unwrap())
+    };
+    let supply = g
+        .node
+        .storage(g.token, slot_of("erc20.total_supply"), BlockTag::Latest)
+        .unwrap();
+    assert_eq!(U256::from_be_bytes(supply.0), ETHER);
+    assert_eq!(
+        slot_address(&g.node, g.token, slot_of("roles.admin")),
+        g.timelock
+    );
+    // A map's entry lives at keccak256(key . slot).
+    let key = alloy_primitives::keccak256(
+        [
+            g.holder.into_word().as_slice(),
+            &slot_of("erc20.balances").to_be_bytes::<32>(),
+        ]
+        .concat(),
+    );
+    let balance = g
+        .node
+        .storage(g.token, U256::from_be_bytes(key.0), BlockTag::Latest)
+        .unwrap();
+    assert_eq!(U256::from_be_bytes(balance.0), ETHER);
+}

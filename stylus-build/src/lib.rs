@@ -33,6 +33,7 @@ mod activation;
 pub mod cli;
 mod code;
 mod contracts;
+pub mod layout;
 mod prepare;
 pub mod proxy;
 mod sizes;
