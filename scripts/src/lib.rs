@@ -37,6 +37,7 @@ pub mod config_file;
 pub mod dry_run;
 pub mod error_report;
 pub mod gas;
+pub mod gas_proxy;
 pub mod key;
 pub mod manifest;
 pub mod parameters;
