@@ -4,7 +4,10 @@
 //! execute; an operation cannot execute before its delay and does after
 //! it (time travel); an upgrade keeps balances and roles; the timelock
 //! changes its own delay through an operation (a re-entrant call of the
-//! Stylus program).
+//! Stylus program); a call failing without data reverts with `FailedCall`;
+//! the guardian pauses the vault at once and only the timelock unpauses;
+//! the storage-layout snapshot names the slots the chain uses; the proxy's
+//! cost per call stays bounded.
 
 use std::sync::OnceLock;
 
@@ -60,8 +63,16 @@ fn reverted(result: Result<impl std::fmt::Debug, TxError>) -> Vec<u8> {
     }
 }
 
-/// Schedules `data` to `target` from the proposer with the minimum delay.
-fn schedule(g: &mut Governed, target: Address, data: Vec<u8>, salt: B256) -> B256 {
+/// Schedules `data` to `target` on `timelock` from `proposer` with the
+/// minimum delay, and returns the operation's id.
+fn schedule(
+    node: &mut Devnode,
+    timelock: Address,
+    proposer: Address,
+    target: Address,
+    data: Vec<u8>,
+    salt: B256,
+) -> B256 {
     let call = ITimelock::scheduleCall {
         target,
         value: U256::ZERO,
@@ -70,10 +81,10 @@ fn schedule(g: &mut Governed, target: Address, data: Vec<u8>, salt: B256) -> B25
         salt,
         delay: U256::from(DELAY),
     };
-    send(&mut g.node, g.proposer, g.timelock, U256::ZERO, &call);
+    send(node, proposer, timelock, U256::ZERO, &call);
     read(
-        &mut g.node,
-        g.timelock,
+        node,
+        timelock,
         &ITimelock::hashOperationCall {
             target,
             value: U256::ZERO,
@@ -197,7 +208,14 @@ fn hand_token_to_timelock(g: &mut Governed) {
         },
     );
     let accept = ILrtToken::acceptAdminTransferCall {}.abi_encode();
-    schedule(g, g.token, accept.clone(), B256::ZERO);
+    schedule(
+        &mut g.node,
+        g.timelock,
+        g.proposer,
+        g.token,
+        accept.clone(),
+        B256::ZERO,
+    );
     g.node.increase_time(DELAY);
     send(
         &mut g.node,
@@ -269,7 +287,14 @@ fn a_stranger_cannot_upgrade_schedule_or_execute() {
         .abi_encode()
     );
     let token = g.token;
-    schedule(&mut g, token, upgrade.to_vec(), B256::ZERO);
+    schedule(
+        &mut g.node,
+        g.timelock,
+        g.proposer,
+        token,
+        upgrade.to_vec(),
+        B256::ZERO,
+    );
     g.node.increase_time(DELAY);
     let err = reverted(transact(
         &mut g.node,
@@ -304,7 +329,14 @@ fn an_upgrade_waits_for_its_delay_and_keeps_balances_and_roles() {
     let upgrade = upgrade_calldata(v2, vec![]).to_vec();
     let salt = B256::repeat_byte(2);
     let token = g.token;
-    let id = schedule(&mut g, token, upgrade.clone(), salt);
+    let id = schedule(
+        &mut g.node,
+        g.timelock,
+        g.proposer,
+        token,
+        upgrade.clone(),
+        salt,
+    );
     let ready_at = read(&mut g.node, g.timelock, &ITimelock::getTimestampCall { id });
     assert!(ready_at > U256::ZERO);
     assert_eq!(
@@ -429,7 +461,14 @@ fn the_timelock_changes_its_own_delay_only_through_an_operation() {
     }
     .abi_encode();
     let timelock = g.timelock;
-    schedule(&mut g, timelock, data.clone(), B256::ZERO);
+    schedule(
+        &mut g.node,
+        timelock,
+        g.proposer,
+        timelock,
+        data.clone(),
+        B256::ZERO,
+    );
     g.node.increase_time(DELAY);
     send(
         &mut g.node,
@@ -530,40 +569,36 @@ fn the_guardian_pauses_at_once_and_only_the_timelock_unpauses() {
         U256::ZERO,
         &IVault::beginAdminTransferCall { newAdmin: timelock },
     );
-    let mut g = Governed {
-        node,
-        deployer,
-        proposer,
-        executor,
-        stranger: guardian,
-        holder: guardian,
-        timelock,
-        token: d.token,
-        v1: Address::ZERO,
-    };
     let accept = IVault::acceptAdminTransferCall {}.abi_encode();
-    schedule(&mut g, d.vault, accept.clone(), B256::ZERO);
-    g.node.increase_time(DELAY);
+    schedule(
+        &mut node,
+        timelock,
+        proposer,
+        d.vault,
+        accept.clone(),
+        B256::ZERO,
+    );
+    node.increase_time(DELAY);
     send(
-        &mut g.node,
+        &mut node,
         executor,
         timelock,
         U256::ZERO,
         &execute_call(d.vault, accept, B256::ZERO),
     );
-    assert_eq!(read(&mut g.node, d.vault, &IVault::adminCall {}), timelock);
+    assert_eq!(read(&mut node, d.vault, &IVault::adminCall {}), timelock);
 
     send(
-        &mut g.node,
+        &mut node,
         guardian,
         d.vault,
         U256::ZERO,
         &IVault::setDepositsPausedCall { paused: true },
     );
-    assert!(read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
+    assert!(read(&mut node, d.vault, &IVault::depositsPausedCall {}));
     for caller in [guardian, deployer] {
         let err = reverted(transact(
-            &mut g.node,
+            &mut node,
             caller,
             d.vault,
             U256::ZERO,
@@ -580,25 +615,32 @@ fn the_guardian_pauses_at_once_and_only_the_timelock_unpauses() {
         );
     }
     let unpause = IVault::setDepositsPausedCall { paused: false }.abi_encode();
-    schedule(&mut g, d.vault, unpause.clone(), B256::ZERO);
+    schedule(
+        &mut node,
+        timelock,
+        proposer,
+        d.vault,
+        unpause.clone(),
+        B256::ZERO,
+    );
     let early = reverted(transact(
-        &mut g.node,
+        &mut node,
         executor,
         timelock,
         U256::ZERO,
         &execute_call(d.vault, unpause.clone(), B256::ZERO),
     ));
     assert!(ITimelock::TimelockUnexpectedOperationState::abi_decode(&early).is_ok());
-    assert!(read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
-    g.node.increase_time(DELAY);
+    assert!(read(&mut node, d.vault, &IVault::depositsPausedCall {}));
+    node.increase_time(DELAY);
     send(
-        &mut g.node,
+        &mut node,
         executor,
         timelock,
         U256::ZERO,
         &execute_call(d.vault, unpause, B256::ZERO),
     );
-    assert!(!read(&mut g.node, d.vault, &IVault::depositsPausedCall {}));
+    assert!(!read(&mut node, d.vault, &IVault::depositsPausedCall {}));
 }
 
 /// The committed storage-layout snapshot names the slots the chain uses:
@@ -639,4 +681,66 @@ fn the_layout_snapshot_matches_the_storage_on_chain() {
         .storage(g.token, U256::from_be_bytes(key.0), BlockTag::Latest)
         .unwrap();
     assert_eq!(U256::from_be_bytes(balance.0), ETHER);
+}
+
+/// A call of an operation that fails without revert data (here: it sends
+/// more ETH than the timelock holds) reverts the execution with
+/// `FailedCall()` and leaves the operation ready.
+#[test]
+fn a_call_failing_without_data_reverts_with_failed_call() {
+    let mut g = governed();
+    let value = U256::from(1_000);
+    let call = ITimelock::scheduleCall {
+        target: g.holder,
+        value,
+        data: Vec::new().into(),
+        predecessor: B256::ZERO,
+        salt: B256::ZERO,
+        delay: U256::from(DELAY),
+    };
+    send(&mut g.node, g.proposer, g.timelock, U256::ZERO, &call);
+    g.node.increase_time(DELAY);
+    let execute = ITimelock::executeCall {
+        target: g.holder,
+        value,
+        payload: Vec::new().into(),
+        predecessor: B256::ZERO,
+        salt: B256::ZERO,
+    };
+    let err = reverted(transact(
+        &mut g.node,
+        g.executor,
+        g.timelock,
+        U256::ZERO,
+        &execute,
+    ));
+    assert_eq!(err, ITimelock::FailedCall {}.abi_encode());
+    let id = read(
+        &mut g.node,
+        g.timelock,
+        &ITimelock::hashOperationCall {
+            target: g.holder,
+            value,
+            data: Vec::new().into(),
+            predecessor: B256::ZERO,
+            salt: B256::ZERO,
+        },
+    );
+    assert!(read(
+        &mut g.node,
+        g.timelock,
+        &ITimelock::isOperationReadyCall { id }
+    ));
+    // Paid with the execution's own value, the same operation succeeds.
+    let before = g.node.balance(g.holder, BlockTag::Latest).unwrap();
+    send(&mut g.node, g.executor, g.timelock, value, &execute);
+    assert_eq!(
+        g.node.balance(g.holder, BlockTag::Latest).unwrap(),
+        before + value
+    );
+    assert!(read(
+        &mut g.node,
+        g.timelock,
+        &ITimelock::isOperationDoneCall { id }
+    ));
 }
