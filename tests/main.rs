@@ -4,6 +4,7 @@ mod abi;
 mod access;
 mod chainlink;
 mod fragments;
+mod governance;
 mod lifecycle;
 mod permit;
 mod pricing;

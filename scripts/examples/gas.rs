@@ -131,6 +131,10 @@ fn main() -> Result<ExitCode> {
         }
     }
 
+    if !proxy_column(&artifacts, &mode)? {
+        return Ok(ExitCode::FAILURE);
+    }
+
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let snapshot = root.join("snapshots/gas.json");
     let current = serde_json::to_string_pretty(&report.to_json())? + "\n";
@@ -171,4 +175,34 @@ fn main() -> Result<ExitCode> {
         _ => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The proxy column: lrETH's operations immutable and behind the ERC-1967
+/// proxy of an upgradeable deployment, printed and kept in
+/// `snapshots/gas-proxy.json` (written and checked like `gas.json`).
+fn proxy_column(artifacts: &Artifacts, mode: &str) -> Result<bool> {
+    let figures = deploy::gas_proxy::measure_proxy_overhead(artifacts)?;
+    println!();
+    print!("{}", deploy::gas_proxy::table(&figures));
+    let snapshot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/gas-proxy.json");
+    let current = serde_json::to_string_pretty(&deploy::gas_proxy::to_json(&figures))? + "\n";
+    match mode {
+        "--write" => {
+            fs::write(&snapshot, &current)
+                .with_context(|| format!("writing {}", snapshot.display()))?;
+            eprintln!("wrote {}", snapshot.display());
+        }
+        "--check" => {
+            if fs::read_to_string(&snapshot).unwrap_or_default() != current {
+                eprintln!(
+                    "{} is stale: run `cargo run --release -p deploy --example gas -- --write`\n{current}",
+                    snapshot.display()
+                );
+                return Ok(false);
+            }
+            eprintln!("{} is current", snapshot.display());
+        }
+        _ => {}
+    }
+    Ok(true)
 }

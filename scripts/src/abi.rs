@@ -178,6 +178,10 @@ sol!(
     #[sol(all_derives)]
     "../abi/RateProvider.sol"
 );
+sol!(
+    #[sol(all_derives)]
+    "../abi/Timelock.sol"
+);
 
 #[cfg(test)]
 mod tests {

@@ -41,11 +41,13 @@ pub mod error_report;
 pub mod fragments;
 pub mod gas;
 pub mod gas_profile;
+pub mod gas_proxy;
 pub mod key;
 pub mod manifest;
 pub mod parameters;
 pub mod programs;
 pub mod protocol;
+pub mod proxy;
 pub mod resume;
 pub mod rpc;
 

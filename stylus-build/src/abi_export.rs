@@ -69,7 +69,17 @@ impl ContractAbi {
 /// In package name order.
 pub fn export_all(contracts_dir: &Path) -> Result<Vec<ContractAbi>> {
     let packages = deployable_packages(contracts_dir)?;
-    let executables = build_exporters(contracts_dir, &packages)?;
+    // Cargo unifies features across one build: a program built with
+    // stylus-sdk's `reentrant` feature gets its own build, so the feature
+    // reaches no other program (openzeppelin-stylus does not build with it).
+    let (reentrant, others): (Vec<String>, Vec<String>) = packages
+        .iter()
+        .cloned()
+        .partition(|package| REENTRANT_PACKAGES.contains(&package.as_str()));
+    let mut executables = build_exporters(contracts_dir, &others)?;
+    if !reentrant.is_empty() {
+        executables.extend(build_exporters(contracts_dir, &reentrant)?);
+    }
     packages
         .iter()
         .map(|package| {
@@ -91,6 +101,10 @@ pub fn export_all(contracts_dir: &Path) -> Result<Vec<ContractAbi>> {
         })
         .collect()
 }
+
+/// Packages built with stylus-sdk's `reentrant` feature (the timelock, which
+/// calls itself through its own operations).
+pub const REENTRANT_PACKAGES: &[&str] = &["lrt-timelock"];
 
 /// Builds the `export-abi` executables of `packages` in one cargo run and
 /// returns each package's executable.

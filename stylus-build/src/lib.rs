@@ -33,7 +33,9 @@ mod activation;
 pub mod cli;
 mod code;
 mod contracts;
+pub mod layout;
 mod prepare;
+pub mod proxy;
 mod sizes;
 pub mod toolchain;
 
