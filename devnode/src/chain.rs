@@ -165,6 +165,9 @@ pub struct Devnode {
     /// Filters installed over JSON-RPC (`eth_newFilter` and friends). They
     /// are not chain state: snapshots and reverts leave them installed.
     pub(crate) filters: crate::rpc::filters::Filters,
+    /// Counts changes readers may want to hear of (a block sealed, a revert):
+    /// WebSocket subscriptions wait on it instead of polling.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -279,6 +282,7 @@ impl Devnode {
             next_snapshot: 1,
             reverts: Vec::new(),
             filters: Default::default(),
+            changes: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -666,7 +670,20 @@ impl Devnode {
         });
         self.undo.push(undo);
         self.next_timestamp = None;
+        self.announce_change();
         hash
+    }
+
+    /// Wakes the readers waiting on [`Devnode::watch_changes`].
+    pub(crate) fn announce_change(&self) {
+        self.changes
+            .send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    /// A receiver that wakes whenever a block is sealed or the chain is
+    /// reverted (what subscriptions report).
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// Mines an empty block (evm_mine); returns its number.
@@ -906,6 +923,7 @@ impl Devnode {
         self.db = snapshot.db;
         self.time_offset = snapshot.time_offset;
         self.next_timestamp = snapshot.next_timestamp;
+        self.announce_change();
         Ok(())
     }
 

@@ -12,3 +12,4 @@ mod pricing;
 mod rpc;
 mod smoke;
 mod stylus;
+mod websocket;
