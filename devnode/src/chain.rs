@@ -743,6 +743,18 @@ impl Devnode {
         tag: BlockTag,
         overrides: Option<&StateOverride>,
     ) -> Result<CallOutcome, DevnodeError> {
+        self.call_with_state(request, tag, overrides)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Devnode::call`], also returning every account and slot the call
+    /// loaded or changed (what an access list is computed from).
+    pub(crate) fn call_with_state(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<(CallOutcome, EvmState), DevnodeError> {
         let mut db = self.db_at(tag)?;
         if let Some(overrides) = overrides {
             apply_overrides(&mut db, overrides)?;
@@ -812,8 +824,8 @@ impl Devnode {
             ..Default::default()
         };
         let (_, result) = self.execute(db, block_env, tx, true);
-        let (result, _) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
-        Ok(match result {
+        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
+        let outcome = match result {
             ExecutionResult::Success { gas, output, .. } => CallOutcome {
                 success: true,
                 output: output.into_data(),
@@ -835,7 +847,8 @@ impl Devnode {
                 gas_used: gas.tx_gas_used(),
                 halt: Some(halt_message(&reason)),
             },
-        })
+        };
+        Ok((outcome, state))
     }
 
     /// Finds the least gas limit under which the call succeeds (binary search).

@@ -11,5 +11,6 @@ mod filters;
 mod pricing;
 mod rpc;
 mod smoke;
+mod state_methods;
 mod stylus;
 mod websocket;

@@ -381,6 +381,19 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
                 Err(outcome) => Err(call_error(&outcome)),
             }
         }
+        "eth_createAccessList" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let overrides: Option<StateOverride> = p.optional(2, "state overrides")?;
+            super::access_list::create_access_list(node, &request, tag, overrides.as_ref())
+        }
+        // Arbitrum has no blobs: Nitro's CalcBlobFee answers 0 on Arbitrum
+        // chains (OffchainLabs/nitro#3343), so eth_blobBaseFee reads 0.
+        "eth_blobBaseFee" => {
+            p.at_most(0)?;
+            Ok(quantity(0))
+        }
         "eth_feeHistory" => {
             p.at_most(3)?;
             let count: U256 = p.required(0, "block count")?;

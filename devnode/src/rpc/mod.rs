@@ -1,5 +1,6 @@
 //! JSON-RPC over HTTP and, on the same port, WebSocket.
 
+pub mod access_list;
 pub mod convert;
 pub mod filters;
 pub mod methods;
