@@ -168,6 +168,8 @@ pub struct Devnode {
     /// Counts changes readers may want to hear of (a block sealed, a revert):
     /// WebSocket subscriptions wait on it instead of polling.
     changes: tokio::sync::watch::Sender<u64>,
+    /// Cached trie roots: every header carries the state's real root.
+    roots: crate::trie::StateRoots,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -249,8 +251,10 @@ impl Devnode {
         db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
 
         let timestamp = config.genesis_timestamp.unwrap_or_else(unix_now);
+        let mut roots = crate::trie::StateRoots::default();
         let header = Header {
             parent_hash: B256::ZERO,
+            state_root: roots.state_root(&db),
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: SEQUENCER,
             number: 0,
@@ -283,6 +287,7 @@ impl Devnode {
             reverts: Vec::new(),
             filters: Default::default(),
             changes: tokio::sync::watch::Sender::new(0),
+            roots,
         })
     }
 
@@ -428,6 +433,7 @@ impl Devnode {
 
     /// Sets the balance of `address` (anvil_setBalance).
     pub fn set_balance(&mut self, address: Address, balance: U256) {
+        self.roots.accounts_changed();
         let account = self.db.cache.accounts.entry(address).or_default();
         account.info.balance = balance;
         if account.account_state == AccountState::NotExisting {
@@ -439,6 +445,9 @@ impl Devnode {
     /// (`anvil_setCode`, `anvil_setNonce`, `anvil_setStorageAt`), with the
     /// semantics of `eth_call`'s state overrides.
     pub fn override_state(&mut self, overrides: &StateOverride) -> Result<(), DevnodeError> {
+        for address in overrides.keys() {
+            self.roots.storage_changed(*address);
+        }
         apply_overrides(&mut self.db, overrides)
     }
 
@@ -644,10 +653,15 @@ impl Devnode {
         txs: Vec<B256>,
         undo: Vec<AccountUndo>,
     ) -> B256 {
+        for entry in &undo {
+            self.roots.storage_changed(entry.address);
+        }
+        let state_root = self.roots.state_root(&self.db);
         let parent = self.blocks.last().expect("genesis");
         let number = parent.header.number + 1;
         let header = Header {
             parent_hash: parent.hash,
+            state_root,
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: SEQUENCER,
             transactions_root: keccak256(txs.iter().flat_map(|h| h.0).collect::<Vec<u8>>()),
@@ -672,6 +686,18 @@ impl Devnode {
         self.next_timestamp = None;
         self.announce_change();
         hash
+    }
+
+    /// The EIP-1186 proof of `address` and `slots` in the state at `tag`,
+    /// against the `stateRoot` of that block's header.
+    pub fn proof(
+        &self,
+        address: Address,
+        slots: &[B256],
+        tag: BlockTag,
+    ) -> Result<alloy_rpc_types_eth::EIP1186AccountProofResponse, DevnodeError> {
+        let db = self.db_at(tag)?;
+        Ok(crate::trie::account_proof(&db, address, slots))
     }
 
     /// Wakes the readers waiting on [`Devnode::watch_changes`].
@@ -934,6 +960,7 @@ impl Devnode {
         self.undo.truncate(snapshot.blocks);
         self.reverts.push(snapshot.blocks as u64);
         self.db = snapshot.db;
+        self.roots.reset();
         self.time_offset = snapshot.time_offset;
         self.next_timestamp = snapshot.next_timestamp;
         self.announce_change();

@@ -15,6 +15,7 @@ pub mod config;
 pub mod evm;
 pub mod rpc;
 pub mod stylus;
+pub mod trie;
 
 pub use chain::{
     BlockTag, CallOutcome, Devnode, DevnodeError, MinedBlock, MinedTransaction, Receipt,

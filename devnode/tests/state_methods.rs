@@ -3,7 +3,7 @@
 //! (EIP-1186 proofs against the header's state root).
 
 use crate::common::*;
-use alloy_primitives::{Address, Bytes, B256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionRequest;
 use devnode::rpc::methods::{dispatch, RpcError};
 use devnode::BlockTag;
@@ -68,4 +68,100 @@ fn blob_base_fee_is_zero_as_nitro_answers_on_a_chain_without_blobs() {
         rpc(&mut chain, "eth_blobBaseFee", json!([])).unwrap(),
         json!("0x0")
     );
+}
+
+fn verify(root: B256, key: &[u8], value: Option<Vec<u8>>, proof: &[Bytes]) {
+    alloy_trie::proof::verify_proof(
+        root,
+        alloy_trie::Nibbles::unpack(keccak256(key)),
+        value,
+        proof,
+    )
+    .unwrap_or_else(|e| panic!("proof does not verify against {root}: {e}"));
+}
+
+fn account_rlp(proof: &alloy_rpc_types_eth::EIP1186AccountProofResponse) -> Vec<u8> {
+    alloy_rlp::encode(alloy_trie::TrieAccount {
+        nonce: proof.nonce,
+        balance: proof.balance,
+        storage_root: proof.storage_hash,
+        code_hash: proof.code_hash,
+    })
+}
+
+fn get_proof(
+    chain: &mut TestChain,
+    address: Address,
+    keys: Value,
+    block: Value,
+) -> alloy_rpc_types_eth::EIP1186AccountProofResponse {
+    let result = rpc(chain, "eth_getProof", json!([address, keys, block])).unwrap();
+    serde_json::from_value(result).unwrap()
+}
+
+#[test]
+fn get_proof_verifies_against_the_headers_state_root_now_and_at_an_earlier_block() {
+    let mut chain = TestChain::new();
+    let store = chain.deploy_evm(EVM_STORE);
+    let set = |chain: &mut TestChain, value: u64| {
+        let tx = chain.send(Some(store), word(value).to_vec(), U256::ZERO, None);
+        assert!(tx.receipt.status);
+        tx.block_number
+    };
+    let first = set(&mut chain, 42);
+    set(&mut chain, 43);
+    let head = chain.node.block_number();
+
+    for (block, expected) in [(first, 42u64), (head, 43)] {
+        let root = chain.node.block(block).unwrap().header.state_root;
+        let proof = get_proof(
+            &mut chain,
+            store,
+            json!(["0x0"]),
+            json!(format!("{block:#x}")),
+        );
+        assert_eq!(proof.storage_proof[0].value, U256::from(expected));
+        verify(
+            root,
+            store.as_slice(),
+            Some(account_rlp(&proof)),
+            &proof.account_proof,
+        );
+        verify(
+            proof.storage_hash,
+            B256::ZERO.as_slice(),
+            Some(alloy_rlp::encode_fixed_size(&U256::from(expected)).to_vec()),
+            &proof.storage_proof[0].proof,
+        );
+    }
+}
+
+#[test]
+fn get_proof_of_an_absent_account_is_an_exclusion_proof() {
+    let mut chain = TestChain::new();
+    let absent = Address::with_last_byte(0x99);
+    let root = chain.node.block(0).unwrap().header.state_root;
+    let proof = get_proof(&mut chain, absent, json!([B256::ZERO]), json!("latest"));
+    assert_eq!(proof.balance, U256::ZERO);
+    assert_eq!(proof.nonce, 0);
+    assert_eq!(proof.code_hash, alloy_primitives::KECCAK256_EMPTY);
+    assert_eq!(proof.storage_hash, alloy_trie::EMPTY_ROOT_HASH);
+    verify(root, absent.as_slice(), None, &proof.account_proof);
+}
+
+#[test]
+fn state_root_follows_the_state_and_an_empty_block_keeps_it() {
+    let mut chain = TestChain::new();
+    let genesis = chain.node.block(0).unwrap().header.state_root;
+    assert_ne!(genesis, B256::ZERO);
+    assert_ne!(genesis, alloy_trie::EMPTY_ROOT_HASH);
+    let store = chain.deploy_evm(EVM_STORE);
+    let deployed = chain.node.block(1).unwrap().header.state_root;
+    assert_ne!(deployed, genesis);
+    chain.node.mine();
+    assert_eq!(chain.node.block(2).unwrap().header.state_root, deployed);
+    // A write outside any transaction shows in the next block's root.
+    chain.node.set_balance(store, U256::from(5));
+    chain.node.mine();
+    assert_ne!(chain.node.block(3).unwrap().header.state_root, deployed);
 }

@@ -381,6 +381,15 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
                 Err(outcome) => Err(call_error(&outcome)),
             }
         }
+        "eth_getProof" => {
+            p.at_most(3)?;
+            let address: Address = p.required(0, "address")?;
+            // Keys may be short quantities ("0x0") as well as full words.
+            let slots: Vec<U256> = p.required(1, "storage keys")?;
+            let slots: Vec<B256> = slots.into_iter().map(B256::from).collect();
+            let tag = block_tag(node, p.optional(2, "block")?)?;
+            to_json(node.proof(address, &slots, tag)?)
+        }
         "eth_createAccessList" => {
             p.at_most(3)?;
             let request: TransactionRequest = p.required(0, "transaction")?;
