@@ -41,7 +41,8 @@ pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c
 const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
 
 /// Result of running one transaction: its result and state changes, or why it was invalid.
-type TxOutcome = Result<(ExecutionResult, EvmState), EVMError<Infallible, InvalidTransaction>>;
+pub(crate) type TxOutcome =
+    Result<(ExecutionResult, EvmState), EVMError<Infallible, InvalidTransaction>>;
 
 /// Why the devnode refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -341,7 +342,7 @@ impl Devnode {
         self.config.base_fee
     }
 
-    fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+    pub(crate) fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
         match tag {
             BlockTag::Latest => Ok(self.db.clone()),
             BlockTag::Number(n) if n >= self.block_number() => {
@@ -478,7 +479,7 @@ impl Devnode {
         now.max(parent)
     }
 
-    fn block_env(&self, number: u64, timestamp: u64) -> BlockEnv {
+    pub(crate) fn block_env(&self, number: u64, timestamp: u64) -> BlockEnv {
         BlockEnv {
             number: U256::from(number),
             beneficiary: SEQUENCER,
@@ -499,6 +500,19 @@ impl Devnode {
     /// callee's frames to completion), so execution runs on a thread with a
     /// stack large enough for the deepest call chain gas allows.
     fn execute(&self, db: Db, block: BlockEnv, tx: TxEnv, read_only: bool) -> (Db, TxOutcome) {
+        let (db, outcome, _) = self.execute_with(db, block, tx, read_only, false);
+        (db, outcome)
+    }
+
+    /// [`Devnode::execute`], recording the call tree when `trace` is set.
+    pub(crate) fn execute_with(
+        &self,
+        db: Db,
+        block: BlockEnv,
+        tx: TxEnv,
+        read_only: bool,
+        trace: bool,
+    ) -> (Db, TxOutcome, Option<crate::evm::call_tracer::CallFrame>) {
         let chain_id = self.config.chain_id;
         let gas_cap = self.config.block_gas_limit;
         let runtime = self.runtime.clone();
@@ -521,15 +535,19 @@ impl Devnode {
             ctx.tx = tx;
             let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT]);
             evm.begin_tx();
+            if trace {
+                evm.trace_calls();
+            }
             let mut handler: MainnetHandler<
                 ArbEvm,
                 EVMError<Infallible, InvalidTransaction>,
                 EthFrame,
             > = MainnetHandler::default();
             let result = handler.run(&mut evm);
+            let calls = evm.take_call_trace();
             let state = evm.ctx_mut().journal_mut().finalize();
             let db = evm.into_ctx().journaled_state.database;
-            (db, result.map(|r| (r, state)))
+            (db, result.map(|r| (r, state)), calls)
         };
         std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
@@ -781,6 +799,19 @@ impl Devnode {
         tag: BlockTag,
         overrides: Option<&StateOverride>,
     ) -> Result<(CallOutcome, EvmState), DevnodeError> {
+        let (db, block_env, tx) = self.call_env(request, tag, overrides)?;
+        let (_, result) = self.execute(db, block_env, tx, true);
+        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
+        Ok((call_outcome(result), state))
+    }
+
+    /// The state, block and transaction a read-only call of `request` runs with.
+    pub(crate) fn call_env(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<(Db, BlockEnv, TxEnv), DevnodeError> {
         let mut db = self.db_at(tag)?;
         if let Some(overrides) = overrides {
             apply_overrides(&mut db, overrides)?;
@@ -849,32 +880,7 @@ impl Devnode {
             authorization_list,
             ..Default::default()
         };
-        let (_, result) = self.execute(db, block_env, tx, true);
-        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
-        let outcome = match result {
-            ExecutionResult::Success { gas, output, .. } => CallOutcome {
-                success: true,
-                output: output.into_data(),
-                reverted: false,
-                gas_used: gas.tx_gas_used(),
-                halt: None,
-            },
-            ExecutionResult::Revert { gas, output, .. } => CallOutcome {
-                success: false,
-                output,
-                reverted: true,
-                gas_used: gas.tx_gas_used(),
-                halt: None,
-            },
-            ExecutionResult::Halt { gas, reason, .. } => CallOutcome {
-                success: false,
-                output: Bytes::new(),
-                reverted: false,
-                gas_used: gas.tx_gas_used(),
-                halt: Some(halt_message(&reason)),
-            },
-        };
-        Ok((outcome, state))
+        Ok((db, block_env, tx))
     }
 
     /// Finds the least gas limit under which the call succeeds (binary search).
@@ -1009,6 +1015,33 @@ impl Devnode {
     }
 }
 
+/// A call's result as [`CallOutcome`].
+fn call_outcome(result: ExecutionResult) -> CallOutcome {
+    match result {
+        ExecutionResult::Success { gas, output, .. } => CallOutcome {
+            success: true,
+            output: output.into_data(),
+            reverted: false,
+            gas_used: gas.tx_gas_used(),
+            halt: None,
+        },
+        ExecutionResult::Revert { gas, output, .. } => CallOutcome {
+            success: false,
+            output,
+            reverted: true,
+            gas_used: gas.tx_gas_used(),
+            halt: None,
+        },
+        ExecutionResult::Halt { gas, reason, .. } => CallOutcome {
+            success: false,
+            output: Bytes::new(),
+            reverted: false,
+            gas_used: gas.tx_gas_used(),
+            halt: Some(halt_message(&reason)),
+        },
+    }
+}
+
 /// geth's wording for the common halts.
 fn halt_message(reason: &revm::context::result::HaltReason) -> String {
     use revm::context::result::HaltReason;
@@ -1029,7 +1062,7 @@ fn halt_message(reason: &revm::context::result::HaltReason) -> String {
 /// A refused transaction in geth's words (core/error.go): viem and ethers
 /// classify errors by these strings (nonce too low, insufficient funds,
 /// intrinsic gas too low, fee cap below the base fee).
-fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
+pub(crate) fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
     match error {
         EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
             format!("nonce too low: next nonce {state}, tx nonce {tx}")
@@ -1084,7 +1117,7 @@ fn recover_sender(envelope: &TxEnvelope) -> Result<Address, DevnodeError> {
         .map_err(|e| DevnodeError::InvalidInput(format!("invalid signature: {e}")))
 }
 
-fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
+pub(crate) fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
     let authorization_list = envelope
         .authorization_list()
         .map(|list| {

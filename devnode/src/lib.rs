@@ -12,6 +12,7 @@
 
 pub mod chain;
 pub mod config;
+pub mod debug_trace;
 pub mod evm;
 pub mod rpc;
 pub mod stylus;

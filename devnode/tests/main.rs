@@ -13,4 +13,5 @@ mod rpc;
 mod smoke;
 mod state_methods;
 mod stylus;
+mod tracing;
 mod websocket;

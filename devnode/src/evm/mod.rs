@@ -7,6 +7,7 @@
 //! (a nested run of the frame loop), so value transfers, reverts and gas
 //! compose exactly as between EVM frames.
 
+pub mod call_tracer;
 pub mod precompiles;
 pub mod programs;
 
@@ -79,6 +80,8 @@ pub struct ArbEvm {
     /// it runs (entries past the running frame's depth are finished frames
     /// about to be overwritten).
     acting: Vec<ActingFrame>,
+    /// Records the call tree when a trace was asked for.
+    tracer: Option<call_tracer::CallTracer>,
 }
 
 impl ArbEvm {
@@ -101,7 +104,20 @@ impl ArbEvm {
             pages: PageCounter::default(),
             frames: Vec::new(),
             acting: Vec::new(),
+            tracer: None,
         }
+    }
+
+    /// Records the transaction's call tree (geth's `callTracer`).
+    pub fn trace_calls(&mut self) {
+        self.tracer = Some(call_tracer::CallTracer::default());
+    }
+
+    /// The recorded call tree, once the transaction ran.
+    pub fn take_call_trace(&mut self) -> Option<call_tracer::CallFrame> {
+        self.tracer
+            .take()
+            .and_then(call_tracer::CallTracer::into_root)
     }
 
     /// The context (block, tx, cfg, journal).
@@ -353,7 +369,18 @@ impl EvmTr for ArbEvm {
             }),
             FrameInput::Create(_) | FrameInput::Empty => None,
         };
+        if let Some(tracer) = self.tracer.as_mut() {
+            let input = match &frame_input.frame_input {
+                FrameInput::Call(inputs) => inputs.input.bytes(&self.inner.ctx),
+                FrameInput::Create(inputs) => inputs.init_code().clone(),
+                FrameInput::Empty => Bytes::new(),
+            };
+            tracer.enter(&frame_input.frame_input, input);
+        }
         let result = self.inner.frame_init(frame_input)?;
+        if let (Some(tracer), ItemOrResult::Result(result)) = (self.tracer.as_mut(), &result) {
+            tracer.exit(result);
+        }
         // Only frames that run code are pushed (precompiles, empty accounts
         // and failed inits return a result at once), as in Nitro, where
         // only running code is pushed onto `TxProcessor`'s stacks.
@@ -401,11 +428,15 @@ impl EvmTr for ArbEvm {
         };
         let (ctx, _, _, frames) = self.inner.all_mut();
         let frame = frames.get();
-        frame.process_next_action(ctx, action).inspect(|next| {
+        let next = frame.process_next_action(ctx, action).inspect(|next| {
             if next.is_result() {
                 frame.set_finished(true);
             }
-        })
+        });
+        if let (Some(tracer), Ok(ItemOrResult::Result(result))) = (self.tracer.as_mut(), &next) {
+            tracer.exit(result);
+        }
+        next
     }
 
     fn frame_return_result(

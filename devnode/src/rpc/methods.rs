@@ -232,6 +232,36 @@ fn override_account(
     Ok(Value::Null)
 }
 
+/// Reads a trace request's options: only geth's `callTracer` is served
+/// (with `tracerConfig.onlyTopCall`); returns whether only the top call is wanted.
+fn tracer_options(options: Option<Value>) -> Result<bool, RpcError> {
+    let options = options.unwrap_or(Value::Null);
+    match options.get("tracer").and_then(Value::as_str) {
+        Some("callTracer") => Ok(options
+            .pointer("/tracerConfig/onlyTopCall")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)),
+        None => Err(RpcError::new(
+            code::SERVER_ERROR,
+            "the default struct logger is not supported: pass {\"tracer\": \"callTracer\"}",
+        )),
+        Some(other) => Err(RpcError::new(
+            code::SERVER_ERROR,
+            format!("tracer {other:?} is not supported: pass {{\"tracer\": \"callTracer\"}}"),
+        )),
+    }
+}
+
+fn trimmed(
+    mut frame: crate::evm::call_tracer::CallFrame,
+    only_top: bool,
+) -> crate::evm::call_tracer::CallFrame {
+    if only_top {
+        frame.calls.clear();
+    }
+    frame
+}
+
 /// Handles one method call.
 pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Value, RpcError> {
     let p = Params(params);
@@ -380,6 +410,28 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
                 Ok(gas) => Ok(quantity(gas)),
                 Err(outcome) => Err(call_error(&outcome)),
             }
+        }
+        "debug_traceTransaction" => {
+            p.at_most(2)?;
+            let hash: B256 = p.required(0, "transaction hash")?;
+            let only_top = tracer_options(p.optional(1, "tracer config")?)?;
+            let frame = node.trace_transaction(hash)?;
+            to_json(trimmed(frame, only_top))
+        }
+        "debug_traceCall" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let options: Option<Value> = p.optional(2, "tracer config")?;
+            let overrides: Option<StateOverride> = options
+                .as_ref()
+                .and_then(|o| o.get("stateOverrides"))
+                .map(|o| serde_json::from_value(o.clone()))
+                .transpose()
+                .map_err(|e| RpcError::invalid_params(format!("invalid stateOverrides: {e}")))?;
+            let only_top = tracer_options(options)?;
+            let frame = node.trace_call(&request, tag, overrides.as_ref())?;
+            to_json(trimmed(frame, only_top))
         }
         "eth_getProof" => {
             p.at_most(3)?;
