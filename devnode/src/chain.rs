@@ -171,6 +171,14 @@ pub struct Devnode {
     changes: tokio::sync::watch::Sender<u64>,
     /// Cached trie roots: every header carries the state's real root.
     roots: crate::trie::StateRoots,
+    /// Transactions not mined yet.
+    pool: crate::pool::TxPool,
+    /// Whether a transaction is mined as it arrives (anvil's automine).
+    automine: bool,
+    /// Accounts `eth_sendTransaction` may send from without their key.
+    impersonated: std::collections::HashSet<Address>,
+    /// Whether every account may be sent from without its key.
+    auto_impersonate: bool,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -289,6 +297,10 @@ impl Devnode {
             filters: Default::default(),
             changes: tokio::sync::watch::Sender::new(0),
             roots,
+            pool: Default::default(),
+            automine: true,
+            impersonated: Default::default(),
+            auto_impersonate: false,
         })
     }
 
@@ -569,8 +581,16 @@ impl Devnode {
         self.send_transaction(envelope)
     }
 
-    /// Validates and mines a signed transaction.
+    /// Validates a signed transaction and mines it, or pools it when its
+    /// nonce is ahead of its sender's or automining is off.
     pub fn send_transaction(&mut self, envelope: TxEnvelope) -> Result<B256, DevnodeError> {
+        self.check_envelope(&envelope)?;
+        let sender = recover_sender(&envelope)?;
+        self.submit(envelope, sender)
+    }
+
+    /// The checks a transaction passes before its sender is known.
+    fn check_envelope(&self, envelope: &TxEnvelope) -> Result<(), DevnodeError> {
         if envelope.is_eip4844() {
             return Err(DevnodeError::Rejected(
                 "blob transactions are not supported on Arbitrum".into(),
@@ -597,70 +617,179 @@ impl Devnode {
                 self.config.tx_gas_limit
             )));
         }
-        let sender = recover_sender(&envelope)?;
+        Ok(())
+    }
+
+    /// Mines `envelope` from `sender` at once when automining and its nonce
+    /// is the sender's next, then whatever of the sender's pooled
+    /// transactions that unblocks; pools it otherwise.
+    fn submit(&mut self, envelope: TxEnvelope, sender: Address) -> Result<B256, DevnodeError> {
         let hash = *envelope.tx_hash();
-        if self.transactions.contains_key(&hash) {
+        if self.transactions.contains_key(&hash) || self.pool.get(hash).is_some() {
             return Err(DevnodeError::Rejected("already known".into()));
         }
-        let tx_env = tx_env_from_envelope(&envelope, sender);
+        let state_nonce = self.nonce(sender, BlockTag::Latest)?;
+        let nonce = envelope.nonce();
+        if nonce < state_nonce {
+            return Err(DevnodeError::Rejected(format!(
+                "nonce too low: next nonce {state_nonce}, tx nonce {nonce}"
+            )));
+        }
+        if self.automine && nonce == state_nonce {
+            self.mine_block(vec![(envelope, sender)], true)?;
+            self.mine_unblocked(sender);
+            return Ok(hash);
+        }
+        // As geth's pool: a sender that cannot pay for the transaction now
+        // is refused rather than queued.
+        let balance = self.balance(sender, BlockTag::Latest)?;
+        let cost = U256::from(envelope.gas_limit())
+            .saturating_mul(U256::from(envelope.max_fee_per_gas()))
+            .saturating_add(envelope.value());
+        if cost > balance {
+            return Err(DevnodeError::Rejected(format!(
+                "insufficient funds for gas * price + value: balance {balance}, tx cost {cost}"
+            )));
+        }
+        let pooled = crate::pool::PooledTransaction {
+            hash,
+            envelope,
+            sender,
+        };
+        self.pool
+            .insert(pooled)
+            .map_err(|e| DevnodeError::Rejected(e.to_string()))?;
+        self.announce_change();
+        Ok(hash)
+    }
+
+    /// Automining: mines, one block each, the pooled transactions of
+    /// `sender` that follow its nonce without a gap.
+    fn mine_unblocked(&mut self, sender: Address) {
+        loop {
+            let Ok(next) = self.nonce(sender, BlockTag::Latest) else {
+                return;
+            };
+            self.pool.drop_stale(sender, next);
+            let Some(tx) = self.pool.take(sender, next) else {
+                return;
+            };
+            // One that cannot run now (e.g. no longer funded) is dropped, as
+            // geth's pool drops it.
+            let _ = self.mine_block(vec![(tx.envelope, tx.sender)], true);
+        }
+    }
+
+    /// The pooled transactions that can run next, in order: per sender, those
+    /// following its nonce without a gap.
+    fn ready_transactions(&mut self) -> Vec<(TxEnvelope, Address)> {
+        let mut ready = Vec::new();
+        for sender in self.pool.senders() {
+            let Ok(mut next) = self.nonce(sender, BlockTag::Latest) else {
+                continue;
+            };
+            self.pool.drop_stale(sender, next);
+            while let Some(tx) = self.pool.take(sender, next) {
+                ready.push((tx.envelope, tx.sender));
+                next += 1;
+            }
+        }
+        ready
+    }
+
+    /// Runs `txs` in order in a new block and seals it. With `strict`, the
+    /// first refused transaction refuses the whole block (nothing is
+    /// sealed); otherwise refused transactions are left out.
+    fn mine_block(
+        &mut self,
+        txs: Vec<(TxEnvelope, Address)>,
+        strict: bool,
+    ) -> Result<B256, DevnodeError> {
         let number = self.block_number() + 1;
         let timestamp = self.pending_timestamp();
         let block_env = self.block_env(number, timestamp);
+        let mut mined: Vec<MinedTransaction> = Vec::new();
+        let mut block_undo: Vec<AccountUndo> = Vec::new();
+        let mut block_bloom = Bloom::default();
+        let mut cumulative_gas_used = 0u64;
+        for (envelope, sender) in txs {
+            let tx_env = tx_env_from_envelope(&envelope, sender);
+            let db = std::mem::replace(&mut self.db, CacheDB::new(EmptyDB::default()));
+            let (db, result) = self.execute(db, block_env.clone(), tx_env, false);
+            self.db = db;
+            let (result, state) = match result {
+                Ok(outcome) => outcome,
+                Err(error) if strict => {
+                    // Only the first transaction can be refused here, before
+                    // anything of the block ran.
+                    return Err(DevnodeError::Rejected(rejection_message(error)));
+                }
+                Err(_) => continue,
+            };
+            let mut undo = record_undo(&self.db, &state);
+            self.db.commit(state);
+            // Applied newest first, the block's undo restores the state
+            // before its first transaction.
+            undo.append(&mut block_undo);
+            block_undo = undo;
 
-        let db = std::mem::replace(&mut self.db, CacheDB::new(EmptyDB::default()));
-        let (db, result) = self.execute(db, block_env, tx_env, false);
-        self.db = db;
-        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
-
-        let undo = record_undo(&self.db, &state);
-        self.db.commit(state);
-
-        let effective_gas_price = envelope.effective_gas_price(Some(self.config.base_fee));
-        let (status, gas_used, logs, output, contract_address) = match result {
-            ExecutionResult::Success {
-                gas, logs, output, ..
-            } => {
-                let contract = match &output {
-                    Output::Create(_, address) => *address,
-                    Output::Call(_) => None,
-                };
-                (true, gas.tx_gas_used(), logs, output.into_data(), contract)
+            let effective_gas_price = envelope.effective_gas_price(Some(self.config.base_fee));
+            let (status, gas_used, logs, output, contract_address) = match result {
+                ExecutionResult::Success {
+                    gas, logs, output, ..
+                } => {
+                    let contract = match &output {
+                        Output::Create(_, address) => *address,
+                        Output::Call(_) => None,
+                    };
+                    (true, gas.tx_gas_used(), logs, output.into_data(), contract)
+                }
+                ExecutionResult::Revert { gas, output, .. } => {
+                    (false, gas.tx_gas_used(), Vec::new(), output, None)
+                }
+                ExecutionResult::Halt { gas, .. } => {
+                    (false, gas.tx_gas_used(), Vec::new(), Bytes::new(), None)
+                }
+            };
+            cumulative_gas_used += gas_used;
+            let mut logs_bloom = Bloom::default();
+            for log in &logs {
+                logs_bloom.accrue_log(log);
             }
-            ExecutionResult::Revert { gas, output, .. } => {
-                (false, gas.tx_gas_used(), Vec::new(), output, None)
-            }
-            ExecutionResult::Halt { gas, .. } => {
-                (false, gas.tx_gas_used(), Vec::new(), Bytes::new(), None)
-            }
-        };
-        let mut logs_bloom = Bloom::default();
-        for log in &logs {
-            logs_bloom.accrue_log(log);
-        }
-        let receipt = Receipt {
-            status,
-            gas_used,
-            cumulative_gas_used: gas_used,
-            logs,
-            logs_bloom,
-            contract_address,
-            effective_gas_price,
-            output,
-        };
-        let block_hash = self.seal_block(timestamp, gas_used, logs_bloom, vec![hash], undo);
-        self.transactions.insert(
-            hash,
-            MinedTransaction {
-                hash,
+            block_bloom.accrue_bloom(&logs_bloom);
+            let receipt = Receipt {
+                status,
+                gas_used,
+                cumulative_gas_used,
+                logs,
+                logs_bloom,
+                contract_address,
+                effective_gas_price,
+                output,
+            };
+            mined.push(MinedTransaction {
+                hash: *envelope.tx_hash(),
                 envelope,
                 sender,
                 block_number: number,
-                block_hash,
-                index: 0,
+                block_hash: B256::ZERO,
+                index: mined.len() as u64,
                 receipt,
-            },
+            });
+        }
+        let hashes = mined.iter().map(|tx| tx.hash).collect();
+        let block_hash = self.seal_block(
+            timestamp,
+            cumulative_gas_used,
+            block_bloom,
+            hashes,
+            block_undo,
         );
-        Ok(hash)
+        for mut tx in mined {
+            tx.block_hash = block_hash;
+            self.transactions.insert(tx.hash, tx);
+        }
+        Ok(block_hash)
     }
 
     fn seal_block(
@@ -706,6 +835,52 @@ impl Devnode {
         hash
     }
 
+    /// Whether transactions are mined as they arrive.
+    pub fn automine(&self) -> bool {
+        self.automine
+    }
+
+    /// Turns automining on or off (`evm_setAutomine`). Turned on, the
+    /// transactions that can run are mined at once.
+    pub fn set_automine(&mut self, enabled: bool) {
+        self.automine = enabled;
+        if enabled {
+            for sender in self.pool.senders() {
+                self.mine_unblocked(sender);
+            }
+        }
+    }
+
+    /// The transactions waiting to be mined.
+    pub fn pool(&self) -> &crate::pool::TxPool {
+        &self.pool
+    }
+
+    /// The nonce of `address`'s next transaction counting the pool (what the
+    /// `pending` tag reads): its state nonce plus its pooled transactions
+    /// that follow without a gap.
+    pub fn pending_nonce(&self, address: Address) -> u64 {
+        let state_nonce = self.nonce(address, BlockTag::Latest).unwrap_or_default();
+        self.pool.next_nonce(address, state_nonce)
+    }
+
+    /// Lets `eth_sendTransaction` send from `address` without its key
+    /// (`anvil_impersonateAccount`).
+    pub fn impersonate(&mut self, address: Address) {
+        self.impersonated.insert(address);
+    }
+
+    /// Ends [`Devnode::impersonate`] for `address`.
+    pub fn stop_impersonating(&mut self, address: Address) {
+        self.impersonated.remove(&address);
+    }
+
+    /// Lets `eth_sendTransaction` send from any address
+    /// (`anvil_autoImpersonateAccount`).
+    pub fn set_auto_impersonate(&mut self, enabled: bool) {
+        self.auto_impersonate = enabled;
+    }
+
     /// The EIP-1186 proof of `address` and `slots` in the state at `tag`,
     /// against the `stateRoot` of that block's header.
     pub fn proof(
@@ -730,10 +905,12 @@ impl Devnode {
         self.changes.subscribe()
     }
 
-    /// Mines an empty block (evm_mine); returns its number.
+    /// Mines a block (evm_mine) holding the pool's transactions that can run
+    /// (none while automining, unless they wait for a nonce gap to close);
+    /// returns its number.
     pub fn mine(&mut self) -> u64 {
-        let timestamp = self.pending_timestamp();
-        self.seal_block(timestamp, 0, Bloom::default(), Vec::new(), Vec::new());
+        let ready = self.ready_transactions();
+        let _ = self.mine_block(ready, false);
         self.block_number()
     }
 
@@ -745,12 +922,13 @@ impl Devnode {
         let from = request
             .from
             .ok_or_else(|| DevnodeError::InvalidInput("missing from".into()))?;
-        let signer = self
-            .signers
-            .iter()
-            .find(|s| s.address() == from)
-            .cloned()
-            .ok_or_else(|| DevnodeError::InvalidInput(format!("no known key for {from}")))?;
+        let signer = self.signers.iter().find(|s| s.address() == from).cloned();
+        let impersonated = self.auto_impersonate || self.impersonated.contains(&from);
+        if signer.is_none() && !impersonated {
+            return Err(DevnodeError::InvalidInput(format!(
+                "no known key for {from}"
+            )));
+        }
         let gas_limit = match request.gas {
             Some(gas) => gas,
             None => match self.estimate_gas(&request, BlockTag::Latest, None)? {
@@ -762,7 +940,7 @@ impl Devnode {
             chain_id: self.config.chain_id,
             nonce: match request.nonce {
                 Some(nonce) => nonce,
-                None => self.nonce(from, BlockTag::Latest)?,
+                None => self.pending_nonce(from),
             },
             gas_limit,
             max_fee_per_gas: request
@@ -773,6 +951,19 @@ impl Devnode {
             value: request.value.unwrap_or_default(),
             access_list: request.access_list.clone().unwrap_or_default(),
             input: request.input.input().cloned().unwrap_or_default(),
+        };
+        let Some(signer) = signer else {
+            // No key: a placeholder signature that names the sender, so two
+            // impersonated senders' identical transactions hash apart (the
+            // sender is recorded, not recovered).
+            let placeholder = alloy_primitives::Signature::new(
+                U256::from_be_slice(from.as_slice()),
+                U256::from(1),
+                false,
+            );
+            let envelope = TxEnvelope::from(tx.into_signed(placeholder));
+            self.check_envelope(&envelope)?;
+            return self.submit(envelope, from);
         };
         let signature = signer
             .sign_hash_sync(&tx.signature_hash())

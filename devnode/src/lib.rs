@@ -14,6 +14,7 @@ pub mod chain;
 pub mod config;
 pub mod debug_trace;
 pub mod evm;
+pub mod pool;
 pub mod rpc;
 pub mod stylus;
 pub mod trie;

@@ -15,10 +15,24 @@ Options:
   --accounts <N>        extra funded accounts derived from the mnemonic [default: 10]
   --mnemonic <WORDS>    mnemonic of the extra accounts [default: test test ... junk]
   --balance <ETH>       balance of every funded account, in ether [default: 10000]
+  --block-time <S>      also mine a block every S seconds [default: only on each transaction]
+  --no-mining           do not mine on each transaction (pool them for evm_mine or --block-time)
   -h, --help            print this help";
 
-fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
+/// How blocks are mined besides on request.
+struct Mining {
+    /// Mine on every transaction (automine).
+    automine: bool,
+    /// Also mine a block every this many seconds.
+    block_time: Option<u64>,
+}
+
+fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig, Mining), String> {
     let mut config = DevnodeConfig::default();
+    let mut mining = Mining {
+        automine: true,
+        block_time: None,
+    };
     let mut host = "127.0.0.1".to_string();
     let mut port: u16 = 8547;
     let mut iter = args.iter();
@@ -42,13 +56,21 @@ fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
                 let ether: u64 = value()?.parse().map_err(|e| format!("--balance: {e}"))?;
                 config.balance = U256::from(ether) * U256::from(10u64).pow(U256::from(18u64));
             }
+            "--block-time" => {
+                let seconds: u64 = value()?.parse().map_err(|e| format!("--block-time: {e}"))?;
+                if seconds == 0 {
+                    return Err("--block-time must be at least 1 second".into());
+                }
+                mining.block_time = Some(seconds);
+            }
+            "--no-mining" => mining.automine = false,
             other => return Err(format!("unknown option {other}")),
         }
     }
     let addr = format!("{host}:{port}")
         .parse()
         .map_err(|e| format!("invalid address {host}:{port}: {e}"))?;
-    Ok((addr, config))
+    Ok((addr, config, mining))
 }
 
 fn main() -> ExitCode {
@@ -57,7 +79,7 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let (addr, config) = match parse_args(&args) {
+    let (addr, config, mining) = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(error) => {
             eprintln!("error: {error}\n\n{USAGE}");
@@ -75,13 +97,14 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let node = match Devnode::try_new(config) {
+        let mut node = match Devnode::try_new(config) {
             Ok(node) => node,
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::from(2);
             }
         };
+        node.set_automine(mining.automine);
         let chain_id = node.chain_id();
         let accounts = node.accounts();
         let server = match devnode::serve(node, addr).await {
@@ -91,6 +114,9 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let miner = mining.block_time.map(|seconds| {
+            devnode::rpc::mine_every(server.node(), std::time::Duration::from_secs(seconds))
+        });
         println!("Stylus devnode listening on {}", server.url());
         println!("chain id {chain_id}");
         println!(
@@ -102,6 +128,9 @@ fn main() -> ExitCode {
             println!("account {index}: {account}");
         }
         devnode::rpc::wait_for_stop_signal().await;
+        if let Some(miner) = miner {
+            miner.abort();
+        }
         server.shutdown().await;
         ExitCode::SUCCESS
     })

@@ -8,6 +8,7 @@ mod chain;
 mod dev_methods;
 mod evm_rules;
 mod filters;
+mod pool;
 mod pricing;
 mod rpc;
 mod smoke;

@@ -288,7 +288,12 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
         "eth_getTransactionCount" => {
             p.at_most(2)?;
             let address: Address = p.required(0, "address")?;
-            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let id: Option<BlockId> = p.optional(1, "block")?;
+            // `pending` counts the pool, as wallets expect of their next nonce.
+            if id == Some(BlockId::Number(BlockNumberOrTag::Pending)) {
+                return Ok(quantity(node.pending_nonce(address)));
+            }
+            let tag = block_tag(node, id)?;
             Ok(quantity(node.nonce(address, tag)?))
         }
         "eth_getCode" => {
@@ -366,9 +371,10 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
         "eth_getTransactionByHash" => {
             p.at_most(1)?;
             let hash: B256 = p.required(0, "hash")?;
-            match node.transaction(hash) {
-                Some(tx) => to_json(convert::transaction(node, tx)),
-                None => Ok(Value::Null),
+            match (node.transaction(hash), node.pool().get(hash)) {
+                (Some(tx), _) => to_json(convert::transaction(node, tx)),
+                (None, Some(pending)) => to_json(convert::pending_transaction(pending)),
+                (None, None) => Ok(Value::Null),
             }
         }
         "eth_getTransactionReceipt" => {
@@ -432,6 +438,49 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
             let only_top = tracer_options(options)?;
             let frame = node.trace_call(&request, tag, overrides.as_ref())?;
             to_json(trimmed(frame, only_top))
+        }
+        "evm_setAutomine" | "anvil_setAutomine" | "hardhat_setAutomine" => {
+            p.at_most(1)?;
+            let enabled: bool = p.required(0, "enabled")?;
+            node.set_automine(enabled);
+            Ok(Value::Null)
+        }
+        "anvil_getAutomine" | "hardhat_getAutomine" => {
+            p.at_most(0)?;
+            Ok(json!(node.automine()))
+        }
+        "anvil_impersonateAccount" | "hardhat_impersonateAccount" => {
+            p.at_most(1)?;
+            let address: Address = p.required(0, "address")?;
+            node.impersonate(address);
+            Ok(Value::Null)
+        }
+        "anvil_stopImpersonatingAccount" | "hardhat_stopImpersonatingAccount" => {
+            p.at_most(1)?;
+            let address: Address = p.required(0, "address")?;
+            node.stop_impersonating(address);
+            Ok(Value::Null)
+        }
+        "anvil_autoImpersonateAccount" => {
+            p.at_most(1)?;
+            let enabled: bool = p.required(0, "enabled")?;
+            node.set_auto_impersonate(enabled);
+            Ok(Value::Null)
+        }
+        "txpool_status" => {
+            p.at_most(0)?;
+            // geth's split: `pending` can run now, `queued` waits for a nonce gap.
+            let pending = node
+                .pool()
+                .iter()
+                .filter(|tx| {
+                    let state = node.nonce(tx.sender, BlockTag::Latest).unwrap_or_default();
+                    alloy_consensus::Transaction::nonce(&tx.envelope)
+                        < node.pool().next_nonce(tx.sender, state)
+                })
+                .count() as u64;
+            let queued = node.pool().len() as u64 - pending;
+            Ok(json!({ "pending": quantity(pending), "queued": quantity(queued) }))
         }
         "eth_getProof" => {
             p.at_most(3)?;

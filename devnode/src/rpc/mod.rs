@@ -297,6 +297,29 @@ fn handle_call(node: &SharedDevnode, call: &Value, intercept: &mut Intercept<'_>
     }
 }
 
+/// Mines a block every `interval` (anvil's `--block-time`), holding the
+/// pool's transactions that can run. Abort the returned task to stop.
+pub fn mine_every(node: SharedDevnode, interval: std::time::Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        // The first tick completes at once; the first block comes one interval later.
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let node = node.clone();
+            let mined = tokio::task::spawn_blocking(move || {
+                node.lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .mine();
+            })
+            .await;
+            if mined.is_err() {
+                return;
+            }
+        }
+    })
+}
+
 /// Waits for Ctrl-C or, on Unix, SIGTERM (what service managers and CI send).
 pub async fn wait_for_stop_signal() {
     #[cfg(unix)]

@@ -33,6 +33,9 @@ enum Kind {
 struct Subscription {
     kind: Kind,
     cursor: Cursor,
+    /// Pooled transactions already announced, so they are not announced
+    /// again when mined.
+    announced: std::collections::HashSet<B256>,
 }
 
 /// The subscriptions of one connection.
@@ -107,6 +110,7 @@ impl Subscriptions {
             Subscription {
                 kind,
                 cursor: Cursor::at_head(node),
+                announced: node.pool().hashes().into_iter().collect(),
             },
         );
         Ok(Value::String(id))
@@ -163,14 +167,33 @@ impl Subscriptions {
                     }
                 }
                 Kind::PendingTransactions { full } => {
-                    let mined = blocks.flat_map(|block| block.transactions.iter().copied());
-                    for hash in mined {
-                        let result = match node.transaction(hash) {
-                            Some(tx) if *full => {
-                                serde_json::to_value(convert::transaction(node, tx))
-                                    .unwrap_or(Value::Null)
+                    // New pool entries first, then mined transactions never
+                    // seen in the pool (automined on arrival).
+                    let mut fresh: Vec<B256> = Vec::new();
+                    for tx in node.pool().iter() {
+                        if subscription.announced.insert(tx.hash) {
+                            fresh.push(tx.hash);
+                        }
+                    }
+                    for hash in blocks.flat_map(|block| block.transactions.iter().copied()) {
+                        if !subscription.announced.remove(&hash) {
+                            fresh.push(hash);
+                        }
+                    }
+                    for hash in fresh {
+                        let result = if *full {
+                            match (node.transaction(hash), node.pool().get(hash)) {
+                                (Some(tx), _) => {
+                                    serde_json::to_value(convert::transaction(node, tx))
+                                }
+                                (None, Some(tx)) => {
+                                    serde_json::to_value(convert::pending_transaction(tx))
+                                }
+                                (None, None) => Ok(Value::Null),
                             }
-                            _ => json!(hash),
+                            .unwrap_or(Value::Null)
+                        } else {
+                            json!(hash)
                         };
                         out.push(notify(result));
                     }
