@@ -4,7 +4,7 @@
 use crate::config::{DevnodeConfig, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use crate::evm::precompiles::{ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
 use crate::evm::programs::ARBOS_STATE;
-use crate::evm::{ArbEvm, Ctx, Db, SPEC};
+use crate::evm::{ArbEvm, Ctx, Db, SharedState, State, SPEC};
 use crate::stylus::runtime::StylusRuntime;
 use alloy_consensus::{Header, Transaction as _, TxEnvelope, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip2718::Decodable2718;
@@ -131,7 +131,7 @@ struct AccountUndo {
 
 #[derive(Clone, Debug)]
 struct Snapshot {
-    db: Db,
+    db: Arc<State>,
     blocks: usize,
     time_offset: i64,
     next_timestamp: Option<u64>,
@@ -150,7 +150,9 @@ pub enum BlockTag {
 /// The local chain.
 pub struct Devnode {
     config: DevnodeConfig,
-    db: Db,
+    /// The committed state, shared with the reads running on it (a write
+    /// copies it only while a snapshot or a read still holds it).
+    db: Arc<State>,
     runtime: Arc<StylusRuntime>,
     blocks: Vec<MinedBlock>,
     undo: Vec<Vec<AccountUndo>>,
@@ -279,7 +281,7 @@ impl Devnode {
         db.cache.block_hashes.insert(U256::ZERO, hash);
         Ok(Self {
             config,
-            db,
+            db: Arc::new(db),
             runtime: StylusRuntime::new(),
             blocks: vec![MinedBlock {
                 hash,
@@ -354,23 +356,36 @@ impl Devnode {
         self.config.base_fee
     }
 
-    pub(crate) fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+    /// The committed state after block `tag` (the current one for `Latest`).
+    pub(crate) fn state_at(&self, tag: BlockTag) -> Result<Arc<State>, DevnodeError> {
         match tag {
             BlockTag::Latest => Ok(self.db.clone()),
-            BlockTag::Number(n) if n >= self.block_number() => {
-                if n > self.block_number() {
-                    return Err(DevnodeError::UnknownBlock(n));
-                }
-                Ok(self.db.clone())
-            }
+            BlockTag::Number(n) if n > self.block_number() => Err(DevnodeError::UnknownBlock(n)),
+            BlockTag::Number(n) if n == self.block_number() => Ok(self.db.clone()),
             BlockTag::Number(n) => {
-                let mut db = self.db.clone();
+                let mut state = State::clone(&self.db);
                 for undo in self.undo[(n as usize + 1)..].iter().rev() {
-                    apply_undo(&mut db, undo);
+                    apply_undo(&mut state, undo);
                 }
-                Ok(db)
+                // The hashes BLOCKHASH can read at block `n`, which the
+                // current state may no longer keep.
+                for number in n.saturating_sub(256)..=n {
+                    if let Some(block) = self.block(number) {
+                        state
+                            .cache
+                            .block_hashes
+                            .insert(U256::from(number), block.hash);
+                    }
+                }
+                Ok(Arc::new(state))
             }
         }
+    }
+
+    /// A database for running against the state after block `tag`: a fresh
+    /// cache over it, so the latest state is read in place, not copied.
+    pub(crate) fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+        Ok(Db::new(SharedState(self.state_at(tag)?)))
     }
 
     fn read_account(&self, address: Address, tag: BlockTag) -> Result<AccountInfo, DevnodeError> {
@@ -447,7 +462,11 @@ impl Devnode {
     /// Sets the balance of `address` (anvil_setBalance).
     pub fn set_balance(&mut self, address: Address, balance: U256) {
         self.roots.accounts_changed();
-        let account = self.db.cache.accounts.entry(address).or_default();
+        let account = Arc::make_mut(&mut self.db)
+            .cache
+            .accounts
+            .entry(address)
+            .or_default();
         account.info.balance = balance;
         if account.account_state == AccountState::NotExisting {
             account.account_state = AccountState::Touched;
@@ -461,7 +480,7 @@ impl Devnode {
         for address in overrides.keys() {
             self.roots.storage_changed(*address);
         }
-        apply_overrides(&mut self.db, overrides)
+        apply_overrides(Arc::make_mut(&mut self.db), overrides)
     }
 
     /// Moves the clock forward by `seconds` (evm_increaseTime); returns the total offset.
@@ -714,9 +733,10 @@ impl Devnode {
         let mut cumulative_gas_used = 0u64;
         for (envelope, sender) in txs {
             let tx_env = tx_env_from_envelope(&envelope, sender);
-            let db = std::mem::replace(&mut self.db, CacheDB::new(EmptyDB::default()));
-            let (db, result) = self.execute(db, block_env.clone(), tx_env, false);
-            self.db = db;
+            let db = Db::new(SharedState(self.db.clone()));
+            // The layer is dropped before committing, so the commit writes
+            // the shared state in place.
+            let (_, result) = self.execute(db, block_env.clone(), tx_env, false);
             let (result, state) = match result {
                 Ok(outcome) => outcome,
                 Err(error) if strict => {
@@ -727,7 +747,7 @@ impl Devnode {
                 Err(_) => continue,
             };
             let mut undo = record_undo(&self.db, &state);
-            self.db.commit(state);
+            Arc::make_mut(&mut self.db).commit(state);
             // Applied newest first, the block's undo restores the state
             // before its first transaction.
             undo.append(&mut block_undo);
@@ -823,7 +843,13 @@ impl Devnode {
             ..Default::default()
         };
         let hash = header.hash_slow();
-        self.db.cache.block_hashes.insert(U256::from(number), hash);
+        let block_hashes = &mut Arc::make_mut(&mut self.db).cache.block_hashes;
+        block_hashes.insert(U256::from(number), hash);
+        // BLOCKHASH reads only the last 256 blocks: older hashes are not kept
+        // in the state (the chain's blocks still hold them).
+        if let Some(old) = number.checked_sub(256) {
+            block_hashes.remove(&U256::from(old));
+        }
         self.blocks.push(MinedBlock {
             hash,
             header,
@@ -889,8 +915,8 @@ impl Devnode {
         slots: &[B256],
         tag: BlockTag,
     ) -> Result<alloy_rpc_types_eth::EIP1186AccountProofResponse, DevnodeError> {
-        let db = self.db_at(tag)?;
-        Ok(crate::trie::account_proof(&db, address, slots))
+        let state = self.state_at(tag)?;
+        Ok(crate::trie::account_proof(&state, address, slots))
     }
 
     /// Wakes the readers waiting on [`Devnode::watch_changes`].
@@ -1336,7 +1362,7 @@ pub(crate) fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> Tx
     }
 }
 
-fn record_undo(db: &Db, state: &EvmState) -> Vec<AccountUndo> {
+fn record_undo(db: &State, state: &EvmState) -> Vec<AccountUndo> {
     let mut undo = Vec::new();
     for (address, account) in state {
         if !account.is_touched() {
@@ -1362,7 +1388,7 @@ fn record_undo(db: &Db, state: &EvmState) -> Vec<AccountUndo> {
     undo
 }
 
-fn apply_undo(db: &mut Db, undo: &[AccountUndo]) {
+fn apply_undo(db: &mut State, undo: &[AccountUndo]) {
     for entry in undo {
         match &entry.prior {
             None => {
@@ -1391,7 +1417,10 @@ fn apply_undo(db: &mut Db, undo: &[AccountUndo]) {
     }
 }
 
-fn apply_overrides(db: &mut Db, overrides: &StateOverride) -> Result<(), DevnodeError> {
+fn apply_overrides<Base: revm::DatabaseRef<Error = Infallible>>(
+    db: &mut CacheDB<Base>,
+    overrides: &StateOverride,
+) -> Result<(), DevnodeError> {
     for (address, account) in overrides.iter() {
         let mut info = revm::Database::basic(db, *address)
             .unwrap_or_else(db_err)

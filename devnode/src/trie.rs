@@ -8,7 +8,7 @@
 //! state changed at all, and the previous root is reused otherwise (an
 //! empty block costs nothing).
 
-use crate::evm::Db;
+use crate::evm::State;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::{EIP1186AccountProofResponse, EIP1186StorageProof};
 use alloy_trie::proof::ProofRetainer;
@@ -43,7 +43,7 @@ impl StateRoots {
     }
 
     /// The state root of `db`.
-    pub fn state_root(&mut self, db: &Db) -> B256 {
+    pub fn state_root(&mut self, db: &State) -> B256 {
         if let (Some(root), false) = (self.last, self.dirty) {
             return root;
         }
@@ -63,7 +63,7 @@ impl StateRoots {
 }
 
 /// The accounts the trie holds: existing and not empty (EIP-161).
-fn live_accounts(db: &Db) -> impl Iterator<Item = (Address, &DbAccount)> {
+fn live_accounts(db: &State) -> impl Iterator<Item = (Address, &DbAccount)> {
     db.cache.accounts.iter().filter_map(|(address, account)| {
         let exists = account.account_state != AccountState::NotExisting;
         let has_storage = account.storage.values().any(|value| !value.is_zero());
@@ -139,7 +139,7 @@ fn account_trie(mut leaves: Vec<(B256, Vec<u8>)>, target: Option<B256>) -> (B256
 }
 
 /// The EIP-1186 proof of `address` and its `slots` in `db`.
-pub fn account_proof(db: &Db, address: Address, slots: &[B256]) -> EIP1186AccountProofResponse {
+pub fn account_proof(db: &State, address: Address, slots: &[B256]) -> EIP1186AccountProofResponse {
     let mut leaves = Vec::new();
     let mut proven = None;
     for (live, account) in live_accounts(db) {

@@ -165,3 +165,36 @@ fn state_root_follows_the_state_and_an_empty_block_keeps_it() {
     chain.node.mine();
     assert_ne!(chain.node.block(3).unwrap().header.state_root, deployed);
 }
+
+#[test]
+fn blockhash_reads_the_last_256_blocks_now_and_at_an_earlier_block() {
+    let mut chain = TestChain::new();
+    // Returns BLOCKHASH(calldata word 0).
+    let reader = chain.deploy_evm("6000354060005260206000f3");
+    rpc(&mut chain, "anvil_mine", json!(["0x258"])).unwrap();
+    let head = chain.node.block_number();
+    let hash_of = |chain: &TestChain, number: u64| chain.node.block(number).unwrap().hash;
+    let read = |chain: &TestChain, number: u64, tag: BlockTag| {
+        let request = TransactionRequest::default()
+            .from(chain.from)
+            .to(reader)
+            .input(Bytes::from(word(number).to_vec()).into());
+        let outcome = chain.node.call(&request, tag, None).unwrap();
+        B256::from_slice(&outcome.output)
+    };
+    // A pending-block call: the 256 blocks before it, no older.
+    assert_eq!(
+        read(&chain, head - 10, BlockTag::Latest),
+        hash_of(&chain, head - 10)
+    );
+    assert_eq!(
+        read(&chain, head - 255, BlockTag::Latest),
+        hash_of(&chain, head - 255)
+    );
+    assert_eq!(read(&chain, head - 300, BlockTag::Latest), B256::ZERO);
+    // At block 300, block 100 is within reach though the head is far past it.
+    assert_eq!(
+        read(&chain, 100, BlockTag::Number(300)),
+        hash_of(&chain, 100)
+    );
+}

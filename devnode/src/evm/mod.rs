@@ -35,8 +35,36 @@ use revm::primitives::hardfork::SpecId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-/// The state database: everything lives in memory.
-pub type Db = CacheDB<EmptyDB>;
+/// The committed state: everything lives in memory.
+pub type State = CacheDB<EmptyDB>;
+
+/// A shared, read-only view of the committed state. Execution runs on a
+/// [`Db`] layered over it, so a read-only call costs no copy of the state.
+#[derive(Clone, Debug, Default)]
+pub struct SharedState(pub Arc<State>);
+
+impl revm::DatabaseRef for SharedState {
+    type Error = Infallible;
+
+    fn basic_ref(&self, address: Address) -> Result<Option<revm::state::AccountInfo>, Infallible> {
+        self.0.basic_ref(address)
+    }
+
+    fn code_by_hash_ref(&self, code_hash: B256) -> Result<revm::state::Bytecode, Infallible> {
+        self.0.code_by_hash_ref(code_hash)
+    }
+
+    fn storage_ref(&self, address: Address, index: U256) -> Result<U256, Infallible> {
+        self.0.storage_ref(address, index)
+    }
+
+    fn block_hash_ref(&self, number: u64) -> Result<B256, Infallible> {
+        self.0.block_hash_ref(number)
+    }
+}
+
+/// What a transaction runs on: its own cache over the shared committed state.
+pub type Db = CacheDB<SharedState>;
 /// revm's context over [`Db`].
 pub type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
 type Inner =

@@ -203,9 +203,11 @@ mod tests {
 
     #[test]
     fn data_fee_follows_demand() {
-        use revm::database::{CacheDB, EmptyDB};
-        let mut ctx: Ctx =
-            revm::context::Context::new(CacheDB::new(EmptyDB::default()), super::super::SPEC);
+        use revm::database::CacheDB;
+        let mut ctx: Ctx = revm::context::Context::new(
+            CacheDB::new(super::super::SharedState::default()),
+            super::super::SPEC,
+        );
         let time = 1_800_000_000;
         // Demand 600,000 bytes: exponent 10000 * 600000 / 70177364 = 85 bips,
         // e^0.0085 = 1.0085 (10085 bips), 82928201 * 10085 / 10000 = 83633090 wei per byte.
