@@ -191,6 +191,19 @@ fn pending_transaction_subscriptions_announce_a_pooled_transaction_once() {
     assert_eq!(announced, vec![&json!(first)]);
 }
 
+#[test]
+fn a_pending_transaction_filter_reports_a_pooled_transaction_once() {
+    let mut chain = TestChain::new();
+    let from = chain.from;
+    let id = rpc(&mut chain, "eth_newPendingTransactionFilter", json!([])).unwrap();
+    let waiting = send(&mut chain, transfer(from, 1, FEE, 0)).unwrap();
+    let changes = rpc(&mut chain, "eth_getFilterChanges", json!([id])).unwrap();
+    assert_eq!(changes, json!([waiting]));
+    let first = send(&mut chain, transfer(from, 0, FEE, 0)).unwrap();
+    let changes = rpc(&mut chain, "eth_getFilterChanges", json!([id])).unwrap();
+    assert_eq!(changes, json!([first]));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interval_mining_mines_pooled_transactions_without_automine() {
     let mut chain = TestChain::new();

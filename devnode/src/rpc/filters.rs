@@ -31,8 +31,8 @@ pub enum FilterKind {
     Logs(Box<Filter>),
     /// Hashes of new blocks.
     Blocks,
-    /// Hashes of new transactions (the devnode mines each on arrival, so
-    /// these are the transactions of new blocks).
+    /// Hashes of new transactions: each once, when it enters the pool or,
+    /// if mined on arrival, when its block is sealed.
     PendingTransactions,
 }
 
@@ -76,6 +76,8 @@ struct Installed {
     kind: FilterKind,
     cursor: Cursor,
     last_poll: Instant,
+    /// Pooled transactions already reported (not reported again when mined).
+    announced: std::collections::HashSet<B256>,
 }
 
 /// The filters installed on one devnode.
@@ -115,6 +117,7 @@ impl Filters {
                 kind,
                 cursor: Cursor::at_head(node),
                 last_poll: now,
+                announced: node.pool().hashes().into_iter().collect(),
             },
         );
         Some(id)
@@ -144,11 +147,20 @@ impl Filters {
                 }
             }
             FilterKind::Blocks => Changes::Hashes(blocks.map(|block| block.hash).collect()),
-            FilterKind::PendingTransactions => Changes::Hashes(
-                blocks
-                    .flat_map(|block| block.transactions.iter().copied())
-                    .collect(),
-            ),
+            FilterKind::PendingTransactions => {
+                let mut fresh = Vec::new();
+                for tx in node.pool().iter() {
+                    if filter.announced.insert(tx.hash) {
+                        fresh.push(tx.hash);
+                    }
+                }
+                for hash in blocks.flat_map(|block| block.transactions.iter().copied()) {
+                    if !filter.announced.remove(&hash) {
+                        fresh.push(hash);
+                    }
+                }
+                Changes::Hashes(fresh)
+            }
         })
     }
 
