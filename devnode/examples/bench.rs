@@ -1,5 +1,8 @@
 //! Transactions per second for a simple Stylus token transfer, in process and
-//! over JSON-RPC. Run with `cargo run --release -p devnode --example bench [COUNT]`.
+//! over JSON-RPC, then the read path at scale: `eth_call` and
+//! `eth_estimateGas` throughput at 1 vs 100,000 blocks and 0 vs 100,000 extra
+//! accounts, and the memory an empty block costs. Run with
+//! `cargo run --release -p devnode --example bench [COUNT]`.
 
 use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
 use alloy_eips::eip2718::Encodable2718;
@@ -184,4 +187,84 @@ fn main() {
         count as f64 / elapsed.as_secs_f64()
     );
     runtime.block_on(server.shutdown());
+
+    scale();
+}
+
+/// Blocks and accounts the scale figures are measured at.
+const SCALE: u64 = 100_000;
+
+/// Resident memory of this process in bytes (Linux), if it can be read.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// Prints `eth_call` and `eth_estimateGas` throughput of a token transfer.
+fn reads(node: &Devnode, token: Address, label: &str) {
+    let mut input = Address::with_last_byte(9).to_vec();
+    input.extend(1u64.to_le_bytes());
+    let request = TransactionRequest::default()
+        .from(node.dev_account())
+        .to(token)
+        .input(Bytes::from(input).into());
+    let calls = 2_000;
+    let started = Instant::now();
+    for _ in 0..calls {
+        let outcome = node.call(&request, BlockTag::Latest, None).expect("call");
+        assert!(outcome.success);
+    }
+    let call_rate = calls as f64 / started.elapsed().as_secs_f64();
+    let estimates = 200;
+    let started = Instant::now();
+    for _ in 0..estimates {
+        node.estimate_gas(&request, BlockTag::Latest, None)
+            .expect("estimate")
+            .expect("succeeds");
+    }
+    let estimate_rate = estimates as f64 / started.elapsed().as_secs_f64();
+    println!("{label}: eth_call {call_rate:.0}/s, eth_estimateGas {estimate_rate:.0}/s");
+}
+
+fn scale() {
+    let (mut node, token) = setup();
+    reads(&node, token, "4 blocks, 2 accounts");
+
+    let before = resident_bytes();
+    let started = Instant::now();
+    for _ in 0..SCALE {
+        node.mine();
+    }
+    let mining = started.elapsed();
+    let after = resident_bytes();
+    println!(
+        "{SCALE} empty blocks mined in {:.3} s",
+        mining.as_secs_f64()
+    );
+    if let (Some(before), Some(after)) = (before, after) {
+        println!(
+            "memory per empty block: {} B",
+            after.saturating_sub(before) / SCALE
+        );
+    }
+    reads(
+        &node,
+        token,
+        &format!("{} blocks, 2 accounts", node.block_number() + 1),
+    );
+
+    let (mut node, token) = setup();
+    for index in 0..SCALE {
+        let mut bytes = [0u8; 20];
+        bytes[..8].copy_from_slice(&(index + 1).to_be_bytes());
+        node.set_balance(Address::from(bytes), U256::from(1));
+    }
+    let started = Instant::now();
+    node.mine();
+    println!(
+        "state root over {SCALE} extra accounts (one block sealed): {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    reads(&node, token, &format!("5 blocks, {SCALE} extra accounts"));
 }

@@ -5,7 +5,7 @@ use crate::config::{DevnodeConfig, DEV_ACCOUNT, DEV_PRIVATE_KEY};
 use crate::evm::builtins::{self, cache_manager, Builtin};
 use crate::evm::precompiles::{ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
 use crate::evm::programs::ARBOS_STATE;
-use crate::evm::{ArbEvm, Ctx, Db, SPEC};
+use crate::evm::{ArbEvm, Ctx, Db, SharedState, State, SPEC};
 use crate::stylus::runtime::StylusRuntime;
 use alloy_consensus::{Header, Transaction as _, TxEnvelope, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip2718::Decodable2718;
@@ -42,7 +42,8 @@ pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c
 const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
 
 /// Result of running one transaction: its result and state changes, or why it was invalid.
-type TxOutcome = Result<(ExecutionResult, EvmState), EVMError<Infallible, InvalidTransaction>>;
+pub(crate) type TxOutcome =
+    Result<(ExecutionResult, EvmState), EVMError<Infallible, InvalidTransaction>>;
 
 /// Why the devnode refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,7 +132,7 @@ struct AccountUndo {
 
 #[derive(Clone, Debug)]
 struct Snapshot {
-    db: Db,
+    db: Arc<State>,
     blocks: usize,
     time_offset: i64,
     next_timestamp: Option<u64>,
@@ -150,7 +151,9 @@ pub enum BlockTag {
 /// The local chain.
 pub struct Devnode {
     config: DevnodeConfig,
-    db: Db,
+    /// The committed state, shared with the reads running on it (a write
+    /// copies it only while a snapshot or a read still holds it).
+    db: Arc<State>,
     runtime: Arc<StylusRuntime>,
     blocks: Vec<MinedBlock>,
     undo: Vec<Vec<AccountUndo>>,
@@ -166,6 +169,19 @@ pub struct Devnode {
     /// Filters installed over JSON-RPC (`eth_newFilter` and friends). They
     /// are not chain state: snapshots and reverts leave them installed.
     pub(crate) filters: crate::rpc::filters::Filters,
+    /// Counts changes readers may want to hear of (a block sealed, a revert):
+    /// WebSocket subscriptions wait on it instead of polling.
+    changes: tokio::sync::watch::Sender<u64>,
+    /// Cached trie roots: every header carries the state's real root.
+    roots: crate::trie::StateRoots,
+    /// Transactions not mined yet.
+    pool: crate::pool::TxPool,
+    /// Whether a transaction is mined as it arrives (anvil's automine).
+    automine: bool,
+    /// Accounts `eth_sendTransaction` may send from without their key.
+    impersonated: std::collections::HashSet<Address>,
+    /// Whether every account may be sent from without its key.
+    auto_impersonate: bool,
 }
 
 impl std::fmt::Debug for Devnode {
@@ -256,8 +272,10 @@ impl Devnode {
         }
 
         let timestamp = config.genesis_timestamp.unwrap_or_else(unix_now);
+        let mut roots = crate::trie::StateRoots::default();
         let header = Header {
             parent_hash: B256::ZERO,
+            state_root: roots.state_root(&db),
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: SEQUENCER,
             number: 0,
@@ -274,7 +292,7 @@ impl Devnode {
         let runtime = StylusRuntime::new(config.arbos_version);
         Ok(Self {
             config,
-            db,
+            db: Arc::new(db),
             runtime,
             blocks: vec![MinedBlock {
                 hash,
@@ -290,6 +308,12 @@ impl Devnode {
             next_snapshot: 1,
             reverts: Vec::new(),
             filters: Default::default(),
+            changes: tokio::sync::watch::Sender::new(0),
+            roots,
+            pool: Default::default(),
+            automine: true,
+            impersonated: Default::default(),
+            auto_impersonate: false,
         })
     }
 
@@ -343,23 +367,36 @@ impl Devnode {
         self.config.base_fee
     }
 
-    fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+    /// The committed state after block `tag` (the current one for `Latest`).
+    pub(crate) fn state_at(&self, tag: BlockTag) -> Result<Arc<State>, DevnodeError> {
         match tag {
             BlockTag::Latest => Ok(self.db.clone()),
-            BlockTag::Number(n) if n >= self.block_number() => {
-                if n > self.block_number() {
-                    return Err(DevnodeError::UnknownBlock(n));
-                }
-                Ok(self.db.clone())
-            }
+            BlockTag::Number(n) if n > self.block_number() => Err(DevnodeError::UnknownBlock(n)),
+            BlockTag::Number(n) if n == self.block_number() => Ok(self.db.clone()),
             BlockTag::Number(n) => {
-                let mut db = self.db.clone();
+                let mut state = State::clone(&self.db);
                 for undo in self.undo[(n as usize + 1)..].iter().rev() {
-                    apply_undo(&mut db, undo);
+                    apply_undo(&mut state, undo);
                 }
-                Ok(db)
+                // The hashes BLOCKHASH can read at block `n`, which the
+                // current state may no longer keep.
+                for number in n.saturating_sub(256)..=n {
+                    if let Some(block) = self.block(number) {
+                        state
+                            .cache
+                            .block_hashes
+                            .insert(U256::from(number), block.hash);
+                    }
+                }
+                Ok(Arc::new(state))
             }
         }
+    }
+
+    /// A database for running against the state after block `tag`: a fresh
+    /// cache over it, so the latest state is read in place, not copied.
+    pub(crate) fn db_at(&self, tag: BlockTag) -> Result<Db, DevnodeError> {
+        Ok(Db::new(SharedState(self.state_at(tag)?)))
     }
 
     fn read_account(&self, address: Address, tag: BlockTag) -> Result<AccountInfo, DevnodeError> {
@@ -435,7 +472,12 @@ impl Devnode {
 
     /// Sets the balance of `address` (anvil_setBalance).
     pub fn set_balance(&mut self, address: Address, balance: U256) {
-        let account = self.db.cache.accounts.entry(address).or_default();
+        self.roots.accounts_changed();
+        let account = Arc::make_mut(&mut self.db)
+            .cache
+            .accounts
+            .entry(address)
+            .or_default();
         account.info.balance = balance;
         if account.account_state == AccountState::NotExisting {
             account.account_state = AccountState::Touched;
@@ -446,7 +488,10 @@ impl Devnode {
     /// (`anvil_setCode`, `anvil_setNonce`, `anvil_setStorageAt`), with the
     /// semantics of `eth_call`'s state overrides.
     pub fn override_state(&mut self, overrides: &StateOverride) -> Result<(), DevnodeError> {
-        apply_overrides(&mut self.db, overrides)
+        for address in overrides.keys() {
+            self.roots.storage_changed(*address);
+        }
+        apply_overrides(Arc::make_mut(&mut self.db), overrides)
     }
 
     /// Moves the clock forward by `seconds` (evm_increaseTime); returns the total offset.
@@ -476,7 +521,7 @@ impl Devnode {
         now.max(parent)
     }
 
-    fn block_env(&self, number: u64, timestamp: u64) -> BlockEnv {
+    pub(crate) fn block_env(&self, number: u64, timestamp: u64) -> BlockEnv {
         BlockEnv {
             number: U256::from(number),
             beneficiary: SEQUENCER,
@@ -497,6 +542,19 @@ impl Devnode {
     /// callee's frames to completion), so execution runs on a thread with a
     /// stack large enough for the deepest call chain gas allows.
     fn execute(&self, db: Db, block: BlockEnv, tx: TxEnv, read_only: bool) -> (Db, TxOutcome) {
+        let (db, outcome, _) = self.execute_with(db, block, tx, read_only, false);
+        (db, outcome)
+    }
+
+    /// [`Devnode::execute`], recording the call tree when `trace` is set.
+    pub(crate) fn execute_with(
+        &self,
+        db: Db,
+        block: BlockEnv,
+        tx: TxEnv,
+        read_only: bool,
+        trace: bool,
+    ) -> (Db, TxOutcome, Option<crate::evm::call_tracer::CallFrame>) {
         let chain_id = self.config.chain_id;
         let gas_cap = self.config.block_gas_limit;
         let runtime = self.runtime.clone();
@@ -522,15 +580,19 @@ impl Devnode {
             let mut evm = ArbEvm::new(ctx, runtime, vec![DEV_ACCOUNT, builtins::CACHE_MANAGER]);
             evm.set_message_gas_price(message_gas_price);
             evm.begin_tx();
+            if trace {
+                evm.trace_calls();
+            }
             let mut handler: MainnetHandler<
                 ArbEvm,
                 EVMError<Infallible, InvalidTransaction>,
                 EthFrame,
             > = MainnetHandler::default();
             let result = handler.run(&mut evm);
+            let calls = evm.take_call_trace();
             let state = evm.ctx_mut().journal_mut().finalize();
             let db = evm.into_ctx().journaled_state.database;
-            (db, result.map(|r| (r, state)))
+            (db, result.map(|r| (r, state)), calls)
         };
         std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
@@ -557,8 +619,16 @@ impl Devnode {
         self.send_transaction(envelope)
     }
 
-    /// Validates and mines a signed transaction.
+    /// Validates a signed transaction and mines it, or pools it when its
+    /// nonce is ahead of its sender's or automining is off.
     pub fn send_transaction(&mut self, envelope: TxEnvelope) -> Result<B256, DevnodeError> {
+        self.check_envelope(&envelope)?;
+        let sender = recover_sender(&envelope)?;
+        self.submit(envelope, sender)
+    }
+
+    /// The checks a transaction passes before its sender is known.
+    fn check_envelope(&self, envelope: &TxEnvelope) -> Result<(), DevnodeError> {
         if envelope.is_eip4844() {
             return Err(DevnodeError::Rejected(
                 "blob transactions are not supported on Arbitrum".into(),
@@ -585,71 +655,181 @@ impl Devnode {
                 self.config.tx_gas_limit
             )));
         }
-        let sender = recover_sender(&envelope)?;
+        Ok(())
+    }
+
+    /// Mines `envelope` from `sender` at once when automining and its nonce
+    /// is the sender's next, then whatever of the sender's pooled
+    /// transactions that unblocks; pools it otherwise.
+    fn submit(&mut self, envelope: TxEnvelope, sender: Address) -> Result<B256, DevnodeError> {
         let hash = *envelope.tx_hash();
-        if self.transactions.contains_key(&hash) {
+        if self.transactions.contains_key(&hash) || self.pool.get(hash).is_some() {
             return Err(DevnodeError::Rejected("already known".into()));
         }
-        let tx_env = tx_env_from_envelope(&envelope, sender);
+        let state_nonce = self.nonce(sender, BlockTag::Latest)?;
+        let nonce = envelope.nonce();
+        if nonce < state_nonce {
+            return Err(DevnodeError::Rejected(format!(
+                "nonce too low: next nonce {state_nonce}, tx nonce {nonce}"
+            )));
+        }
+        if self.automine && nonce == state_nonce {
+            self.mine_block(vec![(envelope, sender)], true)?;
+            self.mine_unblocked(sender);
+            return Ok(hash);
+        }
+        // As geth's pool: a sender that cannot pay for the transaction now
+        // is refused rather than queued.
+        let balance = self.balance(sender, BlockTag::Latest)?;
+        let cost = U256::from(envelope.gas_limit())
+            .saturating_mul(U256::from(envelope.max_fee_per_gas()))
+            .saturating_add(envelope.value());
+        if cost > balance {
+            return Err(DevnodeError::Rejected(format!(
+                "insufficient funds for gas * price + value: balance {balance}, tx cost {cost}"
+            )));
+        }
+        let pooled = crate::pool::PooledTransaction {
+            hash,
+            envelope,
+            sender,
+        };
+        self.pool
+            .insert(pooled)
+            .map_err(|e| DevnodeError::Rejected(e.to_string()))?;
+        self.announce_change();
+        Ok(hash)
+    }
+
+    /// Automining: mines, one block each, the pooled transactions of
+    /// `sender` that follow its nonce without a gap.
+    fn mine_unblocked(&mut self, sender: Address) {
+        loop {
+            let Ok(next) = self.nonce(sender, BlockTag::Latest) else {
+                return;
+            };
+            self.pool.drop_stale(sender, next);
+            let Some(tx) = self.pool.take(sender, next) else {
+                return;
+            };
+            // One that cannot run now (e.g. no longer funded) is dropped, as
+            // geth's pool drops it.
+            let _ = self.mine_block(vec![(tx.envelope, tx.sender)], true);
+        }
+    }
+
+    /// The pooled transactions that can run next, in order: per sender, those
+    /// following its nonce without a gap.
+    fn ready_transactions(&mut self) -> Vec<(TxEnvelope, Address)> {
+        let mut ready = Vec::new();
+        for sender in self.pool.senders() {
+            let Ok(mut next) = self.nonce(sender, BlockTag::Latest) else {
+                continue;
+            };
+            self.pool.drop_stale(sender, next);
+            while let Some(tx) = self.pool.take(sender, next) {
+                ready.push((tx.envelope, tx.sender));
+                next += 1;
+            }
+        }
+        ready
+    }
+
+    /// Runs `txs` in order in a new block and seals it. With `strict`, the
+    /// first refused transaction refuses the whole block (nothing is
+    /// sealed); otherwise refused transactions are left out.
+    fn mine_block(
+        &mut self,
+        txs: Vec<(TxEnvelope, Address)>,
+        strict: bool,
+    ) -> Result<B256, DevnodeError> {
         let number = self.block_number() + 1;
         let timestamp = self.pending_timestamp();
         let block_env = self.block_env(number, timestamp);
+        let mut mined: Vec<MinedTransaction> = Vec::new();
+        let mut block_undo: Vec<AccountUndo> = Vec::new();
+        let mut block_bloom = Bloom::default();
+        let mut cumulative_gas_used = 0u64;
+        for (envelope, sender) in txs {
+            let tx_env = tx_env_from_envelope(&envelope, sender);
+            let db = Db::new(SharedState(self.db.clone()));
+            // The layer is dropped before committing, so the commit writes
+            // the shared state in place.
+            let (_, result) = self.execute(db, block_env.clone(), tx_env, false);
+            let (result, state) = match result {
+                Ok(outcome) => outcome,
+                Err(error) if strict => {
+                    // Only the first transaction can be refused here, before
+                    // anything of the block ran.
+                    return Err(DevnodeError::Rejected(rejection_message(error)));
+                }
+                Err(_) => continue,
+            };
+            let mut undo = record_undo(&self.db, &state);
+            Arc::make_mut(&mut self.db).commit(state);
+            // Applied newest first, the block's undo restores the state
+            // before its first transaction.
+            undo.append(&mut block_undo);
+            block_undo = undo;
 
-        let db = std::mem::replace(&mut self.db, CacheDB::new(EmptyDB::default()));
-        let (db, result) = self.execute(db, block_env, tx_env, false);
-        self.db = db;
-        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
-
-        let undo = record_undo(&self.db, &state);
-        self.db.commit(state);
-
-        // The tip is dropped: the receipt shows the base fee paid (see `evm::tip`).
-        let effective_gas_price = self.config.base_fee as u128;
-        let (status, gas_used, logs, output, contract_address) = match result {
-            ExecutionResult::Success {
-                gas, logs, output, ..
-            } => {
-                let contract = match &output {
-                    Output::Create(_, address) => *address,
-                    Output::Call(_) => None,
-                };
-                (true, gas.tx_gas_used(), logs, output.into_data(), contract)
+            // The tip is dropped: the receipt shows the base fee paid (see `evm::tip`).
+            let effective_gas_price = self.config.base_fee as u128;
+            let (status, gas_used, logs, output, contract_address) = match result {
+                ExecutionResult::Success {
+                    gas, logs, output, ..
+                } => {
+                    let contract = match &output {
+                        Output::Create(_, address) => *address,
+                        Output::Call(_) => None,
+                    };
+                    (true, gas.tx_gas_used(), logs, output.into_data(), contract)
+                }
+                ExecutionResult::Revert { gas, output, .. } => {
+                    (false, gas.tx_gas_used(), Vec::new(), output, None)
+                }
+                ExecutionResult::Halt { gas, .. } => {
+                    (false, gas.tx_gas_used(), Vec::new(), Bytes::new(), None)
+                }
+            };
+            cumulative_gas_used += gas_used;
+            let mut logs_bloom = Bloom::default();
+            for log in &logs {
+                logs_bloom.accrue_log(log);
             }
-            ExecutionResult::Revert { gas, output, .. } => {
-                (false, gas.tx_gas_used(), Vec::new(), output, None)
-            }
-            ExecutionResult::Halt { gas, .. } => {
-                (false, gas.tx_gas_used(), Vec::new(), Bytes::new(), None)
-            }
-        };
-        let mut logs_bloom = Bloom::default();
-        for log in &logs {
-            logs_bloom.accrue_log(log);
-        }
-        let receipt = Receipt {
-            status,
-            gas_used,
-            cumulative_gas_used: gas_used,
-            logs,
-            logs_bloom,
-            contract_address,
-            effective_gas_price,
-            output,
-        };
-        let block_hash = self.seal_block(timestamp, gas_used, logs_bloom, vec![hash], undo);
-        self.transactions.insert(
-            hash,
-            MinedTransaction {
-                hash,
+            block_bloom.accrue_bloom(&logs_bloom);
+            let receipt = Receipt {
+                status,
+                gas_used,
+                cumulative_gas_used,
+                logs,
+                logs_bloom,
+                contract_address,
+                effective_gas_price,
+                output,
+            };
+            mined.push(MinedTransaction {
+                hash: *envelope.tx_hash(),
                 envelope,
                 sender,
                 block_number: number,
-                block_hash,
-                index: 0,
+                block_hash: B256::ZERO,
+                index: mined.len() as u64,
                 receipt,
-            },
+            });
+        }
+        let hashes = mined.iter().map(|tx| tx.hash).collect();
+        let block_hash = self.seal_block(
+            timestamp,
+            cumulative_gas_used,
+            block_bloom,
+            hashes,
+            block_undo,
         );
-        Ok(hash)
+        for mut tx in mined {
+            tx.block_hash = block_hash;
+            self.transactions.insert(tx.hash, tx);
+        }
+        Ok(block_hash)
     }
 
     fn seal_block(
@@ -660,10 +840,15 @@ impl Devnode {
         txs: Vec<B256>,
         undo: Vec<AccountUndo>,
     ) -> B256 {
+        for entry in &undo {
+            self.roots.storage_changed(entry.address);
+        }
+        let state_root = self.roots.state_root(&self.db);
         let parent = self.blocks.last().expect("genesis");
         let number = parent.header.number + 1;
         let header = Header {
             parent_hash: parent.hash,
+            state_root,
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: SEQUENCER,
             transactions_root: keccak256(txs.iter().flat_map(|h| h.0).collect::<Vec<u8>>()),
@@ -678,7 +863,13 @@ impl Devnode {
             ..Default::default()
         };
         let hash = header.hash_slow();
-        self.db.cache.block_hashes.insert(U256::from(number), hash);
+        let block_hashes = &mut Arc::make_mut(&mut self.db).cache.block_hashes;
+        block_hashes.insert(U256::from(number), hash);
+        // BLOCKHASH reads only the last 256 blocks: older hashes are not kept
+        // in the state (the chain's blocks still hold them).
+        if let Some(old) = number.checked_sub(256) {
+            block_hashes.remove(&U256::from(old));
+        }
         self.blocks.push(MinedBlock {
             hash,
             header,
@@ -686,13 +877,86 @@ impl Devnode {
         });
         self.undo.push(undo);
         self.next_timestamp = None;
+        self.announce_change();
         hash
     }
 
-    /// Mines an empty block (evm_mine); returns its number.
+    /// Whether transactions are mined as they arrive.
+    pub fn automine(&self) -> bool {
+        self.automine
+    }
+
+    /// Turns automining on or off (`evm_setAutomine`). Turned on, the
+    /// transactions that can run are mined at once.
+    pub fn set_automine(&mut self, enabled: bool) {
+        self.automine = enabled;
+        if enabled {
+            for sender in self.pool.senders() {
+                self.mine_unblocked(sender);
+            }
+        }
+    }
+
+    /// The transactions waiting to be mined.
+    pub fn pool(&self) -> &crate::pool::TxPool {
+        &self.pool
+    }
+
+    /// The nonce of `address`'s next transaction counting the pool (what the
+    /// `pending` tag reads): its state nonce plus its pooled transactions
+    /// that follow without a gap.
+    pub fn pending_nonce(&self, address: Address) -> u64 {
+        let state_nonce = self.nonce(address, BlockTag::Latest).unwrap_or_default();
+        self.pool.next_nonce(address, state_nonce)
+    }
+
+    /// Lets `eth_sendTransaction` send from `address` without its key
+    /// (`anvil_impersonateAccount`).
+    pub fn impersonate(&mut self, address: Address) {
+        self.impersonated.insert(address);
+    }
+
+    /// Ends [`Devnode::impersonate`] for `address`.
+    pub fn stop_impersonating(&mut self, address: Address) {
+        self.impersonated.remove(&address);
+    }
+
+    /// Lets `eth_sendTransaction` send from any address
+    /// (`anvil_autoImpersonateAccount`).
+    pub fn set_auto_impersonate(&mut self, enabled: bool) {
+        self.auto_impersonate = enabled;
+    }
+
+    /// The EIP-1186 proof of `address` and `slots` in the state at `tag`,
+    /// against the `stateRoot` of that block's header.
+    pub fn proof(
+        &self,
+        address: Address,
+        slots: &[B256],
+        tag: BlockTag,
+    ) -> Result<alloy_rpc_types_eth::EIP1186AccountProofResponse, DevnodeError> {
+        let state = self.state_at(tag)?;
+        Ok(crate::trie::account_proof(&state, address, slots))
+    }
+
+    /// Wakes the readers waiting on [`Devnode::watch_changes`].
+    pub(crate) fn announce_change(&self) {
+        self.changes
+            .send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    /// A receiver that wakes whenever a block is sealed or the chain is
+    /// reverted (what subscriptions report).
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Mines a block (evm_mine) holding the pool's transactions that can run
+    /// (none while automining, unless they wait for a nonce gap to close);
+    /// returns its number.
     pub fn mine(&mut self) -> u64 {
-        let timestamp = self.pending_timestamp();
-        self.seal_block(timestamp, 0, Bloom::default(), Vec::new(), Vec::new());
+        let ready = self.ready_transactions();
+        let _ = self.mine_block(ready, false);
         self.block_number()
     }
 
@@ -704,12 +968,13 @@ impl Devnode {
         let from = request
             .from
             .ok_or_else(|| DevnodeError::InvalidInput("missing from".into()))?;
-        let signer = self
-            .signers
-            .iter()
-            .find(|s| s.address() == from)
-            .cloned()
-            .ok_or_else(|| DevnodeError::InvalidInput(format!("no known key for {from}")))?;
+        let signer = self.signers.iter().find(|s| s.address() == from).cloned();
+        let impersonated = self.auto_impersonate || self.impersonated.contains(&from);
+        if signer.is_none() && !impersonated {
+            return Err(DevnodeError::InvalidInput(format!(
+                "no known key for {from}"
+            )));
+        }
         let gas_limit = match request.gas {
             Some(gas) => gas,
             None => match self.estimate_gas(&request, BlockTag::Latest, None)? {
@@ -721,7 +986,7 @@ impl Devnode {
             chain_id: self.config.chain_id,
             nonce: match request.nonce {
                 Some(nonce) => nonce,
-                None => self.nonce(from, BlockTag::Latest)?,
+                None => self.pending_nonce(from),
             },
             gas_limit,
             max_fee_per_gas: request
@@ -732,6 +997,19 @@ impl Devnode {
             value: request.value.unwrap_or_default(),
             access_list: request.access_list.clone().unwrap_or_default(),
             input: request.input.input().cloned().unwrap_or_default(),
+        };
+        let Some(signer) = signer else {
+            // No key: a placeholder signature that names the sender, so two
+            // impersonated senders' identical transactions hash apart (the
+            // sender is recorded, not recovered).
+            let placeholder = alloy_primitives::Signature::new(
+                U256::from_be_slice(from.as_slice()),
+                U256::from(1),
+                false,
+            );
+            let envelope = TxEnvelope::from(tx.into_signed(placeholder));
+            self.check_envelope(&envelope)?;
+            return self.submit(envelope, from);
         };
         let signature = signer
             .sign_hash_sync(&tx.signature_hash())
@@ -746,6 +1024,31 @@ impl Devnode {
         tag: BlockTag,
         overrides: Option<&StateOverride>,
     ) -> Result<CallOutcome, DevnodeError> {
+        self.call_with_state(request, tag, overrides)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Devnode::call`], also returning every account and slot the call
+    /// loaded or changed (what an access list is computed from).
+    pub(crate) fn call_with_state(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<(CallOutcome, EvmState), DevnodeError> {
+        let (db, block_env, tx) = self.call_env(request, tag, overrides)?;
+        let (_, result) = self.execute(db, block_env, tx, true);
+        let (result, state) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
+        Ok((call_outcome(result), state))
+    }
+
+    /// The state, block and transaction a read-only call of `request` runs with.
+    pub(crate) fn call_env(
+        &self,
+        request: &TransactionRequest,
+        tag: BlockTag,
+        overrides: Option<&StateOverride>,
+    ) -> Result<(Db, BlockEnv, TxEnv), DevnodeError> {
         let mut db = self.db_at(tag)?;
         if let Some(overrides) = overrides {
             apply_overrides(&mut db, overrides)?;
@@ -814,31 +1117,7 @@ impl Devnode {
             authorization_list,
             ..Default::default()
         };
-        let (_, result) = self.execute(db, block_env, tx, true);
-        let (result, _) = result.map_err(|e| DevnodeError::Rejected(rejection_message(e)))?;
-        Ok(match result {
-            ExecutionResult::Success { gas, output, .. } => CallOutcome {
-                success: true,
-                output: output.into_data(),
-                reverted: false,
-                gas_used: gas.tx_gas_used(),
-                halt: None,
-            },
-            ExecutionResult::Revert { gas, output, .. } => CallOutcome {
-                success: false,
-                output,
-                reverted: true,
-                gas_used: gas.tx_gas_used(),
-                halt: None,
-            },
-            ExecutionResult::Halt { gas, reason, .. } => CallOutcome {
-                success: false,
-                output: Bytes::new(),
-                reverted: false,
-                gas_used: gas.tx_gas_used(),
-                halt: Some(halt_message(&reason)),
-            },
-        })
+        Ok((db, block_env, tx))
     }
 
     /// Finds the least gas limit under which the call succeeds (binary search).
@@ -924,8 +1203,10 @@ impl Devnode {
         self.undo.truncate(snapshot.blocks);
         self.reverts.push(snapshot.blocks as u64);
         self.db = snapshot.db;
+        self.roots.reset();
         self.time_offset = snapshot.time_offset;
         self.next_timestamp = snapshot.next_timestamp;
+        self.announce_change();
         Ok(())
     }
 
@@ -971,6 +1252,33 @@ impl Devnode {
     }
 }
 
+/// A call's result as [`CallOutcome`].
+fn call_outcome(result: ExecutionResult) -> CallOutcome {
+    match result {
+        ExecutionResult::Success { gas, output, .. } => CallOutcome {
+            success: true,
+            output: output.into_data(),
+            reverted: false,
+            gas_used: gas.tx_gas_used(),
+            halt: None,
+        },
+        ExecutionResult::Revert { gas, output, .. } => CallOutcome {
+            success: false,
+            output,
+            reverted: true,
+            gas_used: gas.tx_gas_used(),
+            halt: None,
+        },
+        ExecutionResult::Halt { gas, reason, .. } => CallOutcome {
+            success: false,
+            output: Bytes::new(),
+            reverted: false,
+            gas_used: gas.tx_gas_used(),
+            halt: Some(halt_message(&reason)),
+        },
+    }
+}
+
 /// geth's wording for the common halts.
 fn halt_message(reason: &revm::context::result::HaltReason) -> String {
     use revm::context::result::HaltReason;
@@ -991,7 +1299,7 @@ fn halt_message(reason: &revm::context::result::HaltReason) -> String {
 /// A refused transaction in geth's words (core/error.go): viem and ethers
 /// classify errors by these strings (nonce too low, insufficient funds,
 /// intrinsic gas too low, fee cap below the base fee).
-fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
+pub(crate) fn rejection_message(error: EVMError<Infallible, InvalidTransaction>) -> String {
     match error {
         EVMError::Transaction(InvalidTransaction::NonceTooLow { tx, state }) => {
             format!("nonce too low: next nonce {state}, tx nonce {tx}")
@@ -1046,7 +1354,7 @@ fn recover_sender(envelope: &TxEnvelope) -> Result<Address, DevnodeError> {
         .map_err(|e| DevnodeError::InvalidInput(format!("invalid signature: {e}")))
 }
 
-fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
+pub(crate) fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
     let authorization_list = envelope
         .authorization_list()
         .map(|list| {
@@ -1074,7 +1382,7 @@ fn tx_env_from_envelope(envelope: &TxEnvelope, sender: Address) -> TxEnv {
     }
 }
 
-fn record_undo(db: &Db, state: &EvmState) -> Vec<AccountUndo> {
+fn record_undo(db: &State, state: &EvmState) -> Vec<AccountUndo> {
     let mut undo = Vec::new();
     for (address, account) in state {
         if !account.is_touched() {
@@ -1100,7 +1408,7 @@ fn record_undo(db: &Db, state: &EvmState) -> Vec<AccountUndo> {
     undo
 }
 
-fn apply_undo(db: &mut Db, undo: &[AccountUndo]) {
+fn apply_undo(db: &mut State, undo: &[AccountUndo]) {
     for entry in undo {
         match &entry.prior {
             None => {
@@ -1129,7 +1437,10 @@ fn apply_undo(db: &mut Db, undo: &[AccountUndo]) {
     }
 }
 
-fn apply_overrides(db: &mut Db, overrides: &StateOverride) -> Result<(), DevnodeError> {
+fn apply_overrides<Base: revm::DatabaseRef<Error = Infallible>>(
+    db: &mut CacheDB<Base>,
+    overrides: &StateOverride,
+) -> Result<(), DevnodeError> {
     for (address, account) in overrides.iter() {
         let mut info = revm::Database::basic(db, *address)
             .unwrap_or_else(db_err)

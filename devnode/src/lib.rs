@@ -12,9 +12,12 @@
 
 pub mod chain;
 pub mod config;
+pub mod debug_trace;
 pub mod evm;
+pub mod pool;
 pub mod rpc;
 pub mod stylus;
+pub mod trie;
 
 pub use chain::{
     BlockTag, CallOutcome, Devnode, DevnodeError, MinedBlock, MinedTransaction, Receipt,

@@ -16,10 +16,24 @@ Options:
   --mnemonic <WORDS>    mnemonic of the extra accounts [default: test test ... junk]
   --balance <ETH>       balance of every funded account, in ether [default: 10000]
   --arbos-version <V>   ArbOS version to run: 50, 51 or 61 [default: 51]
+  --block-time <S>      also mine a block every S seconds [default: only on each transaction]
+  --no-mining           do not mine on each transaction (pool them for evm_mine or --block-time)
   -h, --help            print this help";
 
-fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
+/// How blocks are mined besides on request.
+struct Mining {
+    /// Mine on every transaction (automine).
+    automine: bool,
+    /// Also mine a block every this many seconds.
+    block_time: Option<u64>,
+}
+
+fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig, Mining), String> {
     let mut config = DevnodeConfig::default();
+    let mut mining = Mining {
+        automine: true,
+        block_time: None,
+    };
     let mut host = "127.0.0.1".to_string();
     let mut port: u16 = 8547;
     let mut iter = args.iter();
@@ -48,13 +62,21 @@ fn parse_args(args: &[String]) -> Result<(SocketAddr, DevnodeConfig), String> {
                     .parse()
                     .map_err(|e| format!("--arbos-version: {e}"))?
             }
+            "--block-time" => {
+                let seconds: u64 = value()?.parse().map_err(|e| format!("--block-time: {e}"))?;
+                if seconds == 0 {
+                    return Err("--block-time must be at least 1 second".into());
+                }
+                mining.block_time = Some(seconds);
+            }
+            "--no-mining" => mining.automine = false,
             other => return Err(format!("unknown option {other}")),
         }
     }
     let addr = format!("{host}:{port}")
         .parse()
         .map_err(|e| format!("invalid address {host}:{port}: {e}"))?;
-    Ok((addr, config))
+    Ok((addr, config, mining))
 }
 
 fn main() -> ExitCode {
@@ -63,7 +85,7 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let (addr, config) = match parse_args(&args) {
+    let (addr, config, mining) = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(error) => {
             eprintln!("error: {error}\n\n{USAGE}");
@@ -81,13 +103,14 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let node = match Devnode::try_new(config) {
+        let mut node = match Devnode::try_new(config) {
             Ok(node) => node,
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::from(2);
             }
         };
+        node.set_automine(mining.automine);
         let chain_id = node.chain_id();
         let arbos_version = node.config().arbos_version;
         let accounts = node.accounts();
@@ -98,6 +121,9 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let miner = mining.block_time.map(|seconds| {
+            devnode::rpc::mine_every(server.node(), std::time::Duration::from_secs(seconds))
+        });
         println!("Stylus devnode listening on {}", server.url());
         println!("chain id {chain_id}, {arbos_version}");
         println!(
@@ -109,6 +135,9 @@ fn main() -> ExitCode {
             println!("account {index}: {account}");
         }
         devnode::rpc::wait_for_stop_signal().await;
+        if let Some(miner) = miner {
+            miner.abort();
+        }
         server.shutdown().await;
         ExitCode::SUCCESS
     })
@@ -124,13 +153,13 @@ mod tests {
 
     #[test]
     fn the_arbos_version_defaults_to_51_and_takes_50_51_or_61() {
-        let (_, config) = parse_args(&[]).unwrap();
+        let (_, config, _) = parse_args(&[]).unwrap();
         assert_eq!(config.arbos_version.number(), 51);
         for version in ["50", "51", "61"] {
-            let (_, config) = parse_args(&args(&["--arbos-version", version])).unwrap();
+            let (_, config, _) = parse_args(&args(&["--arbos-version", version])).unwrap();
             assert_eq!(config.arbos_version.number().to_string(), version);
         }
-        let error = parse_args(&args(&["--arbos-version", "60"])).unwrap_err();
+        let error = parse_args(&args(&["--arbos-version", "60"])).err().expect("refused");
         assert!(error.contains("50, 51, 61"), "{error}");
     }
 }

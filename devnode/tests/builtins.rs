@@ -594,3 +594,47 @@ fn cache_manager_evicts_the_lowest_bid_when_full_and_refuses_a_lower_one() {
             .as_slice()
     );
 }
+
+#[test]
+fn multicall3_block_hashes_are_blockhash_answers() {
+    let mut chain = TestChain::new();
+    for _ in 0..3 {
+        chain.send(Some(chain.from), Vec::new(), U256::ZERO, None);
+    }
+    // A call at `latest` runs in the next block's context, so the last block
+    // hash is the latest block's.
+    let latest = chain.node.block_number();
+    let expected = chain.node.block(latest).expect("latest block").hash;
+    let out = chain.call(
+        MULTICALL3,
+        IMulticall3::getLastBlockHashCall {}.abi_encode(),
+    );
+    assert_eq!(
+        IMulticall3::getLastBlockHashCall::abi_decode_returns(&out.output).unwrap(),
+        expected
+    );
+    let earlier = chain.node.block(latest - 1).expect("block").hash;
+    let out = chain.call(
+        MULTICALL3,
+        IMulticall3::getBlockHashCall {
+            blockNumber: U256::from(latest - 1),
+        }
+        .abi_encode(),
+    );
+    assert_eq!(
+        IMulticall3::getBlockHashCall::abi_decode_returns(&out.output).unwrap(),
+        earlier
+    );
+    // The current block's own hash is not known yet: zero, as BLOCKHASH says.
+    let out = chain.call(
+        MULTICALL3,
+        IMulticall3::getBlockHashCall {
+            blockNumber: U256::from(latest + 1),
+        }
+        .abi_encode(),
+    );
+    assert_eq!(
+        IMulticall3::getBlockHashCall::abi_decode_returns(&out.output).unwrap(),
+        B256::ZERO
+    );
+}

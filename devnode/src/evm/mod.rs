@@ -8,6 +8,7 @@
 //! compose exactly as between EVM frames.
 
 pub mod builtins;
+pub mod call_tracer;
 pub mod precompiles;
 pub mod programs;
 mod selfdestruct;
@@ -40,8 +41,36 @@ use revm::primitives::hardfork::SpecId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-/// The state database: everything lives in memory.
-pub type Db = CacheDB<EmptyDB>;
+/// The committed state: everything lives in memory.
+pub type State = CacheDB<EmptyDB>;
+
+/// A shared, read-only view of the committed state. Execution runs on a
+/// [`Db`] layered over it, so a read-only call costs no copy of the state.
+#[derive(Clone, Debug, Default)]
+pub struct SharedState(pub Arc<State>);
+
+impl revm::DatabaseRef for SharedState {
+    type Error = Infallible;
+
+    fn basic_ref(&self, address: Address) -> Result<Option<revm::state::AccountInfo>, Infallible> {
+        self.0.basic_ref(address)
+    }
+
+    fn code_by_hash_ref(&self, code_hash: B256) -> Result<revm::state::Bytecode, Infallible> {
+        self.0.code_by_hash_ref(code_hash)
+    }
+
+    fn storage_ref(&self, address: Address, index: U256) -> Result<U256, Infallible> {
+        self.0.storage_ref(address, index)
+    }
+
+    fn block_hash_ref(&self, number: u64) -> Result<B256, Infallible> {
+        self.0.block_hash_ref(number)
+    }
+}
+
+/// What a transaction runs on: its own cache over the shared committed state.
+pub type Db = CacheDB<SharedState>;
 /// revm's context over [`Db`].
 pub type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
 type Inner =
@@ -105,6 +134,8 @@ pub struct ArbEvm {
     /// The message's tip-inclusive gas price, which the `tx_gas_price` hostio
     /// reads while the transaction pays the base fee (see [`tip`]).
     message_gas_price: Option<u128>,
+    /// Records the call tree when a trace was asked for.
+    tracer: Option<call_tracer::CallTracer>,
 }
 
 impl ArbEvm {
@@ -136,12 +167,25 @@ impl ArbEvm {
             acting: Vec::new(),
             recent_programs: RecentPrograms::default(),
             message_gas_price: None,
+            tracer: None,
         }
     }
 
     /// Sets the price `tx_gas_price` reports (the price before [`tip::drop_tip`]).
     pub fn set_message_gas_price(&mut self, price: u128) {
         self.message_gas_price = Some(price);
+    }
+
+    /// Records the transaction's call tree (geth's `callTracer`).
+    pub fn trace_calls(&mut self) {
+        self.tracer = Some(call_tracer::CallTracer::default());
+    }
+
+    /// The recorded call tree, once the transaction ran.
+    pub fn take_call_trace(&mut self) -> Option<call_tracer::CallFrame> {
+        self.tracer
+            .take()
+            .and_then(call_tracer::CallTracer::into_root)
     }
 
     /// The context (block, tx, cfg, journal).
@@ -416,7 +460,18 @@ impl EvmTr for ArbEvm {
             }),
             FrameInput::Create(_) | FrameInput::Empty => None,
         };
+        if let Some(tracer) = self.tracer.as_mut() {
+            let input = match &frame_input.frame_input {
+                FrameInput::Call(inputs) => inputs.input.bytes(&self.inner.ctx),
+                FrameInput::Create(inputs) => inputs.init_code().clone(),
+                FrameInput::Empty => Bytes::new(),
+            };
+            tracer.enter(&frame_input.frame_input, input);
+        }
         let result = self.inner.frame_init(frame_input)?;
+        if let (Some(tracer), ItemOrResult::Result(result)) = (self.tracer.as_mut(), &result) {
+            tracer.exit(result);
+        }
         // Only frames that run code are pushed (precompiles, empty accounts
         // and failed inits return a result at once), as in Nitro, where
         // only running code is pushed onto `TxProcessor`'s stacks.
@@ -476,11 +531,15 @@ impl EvmTr for ArbEvm {
         };
         let (ctx, _, _, frames) = self.inner.all_mut();
         let frame = frames.get();
-        frame.process_next_action(ctx, action).inspect(|next| {
+        let next = frame.process_next_action(ctx, action).inspect(|next| {
             if next.is_result() {
                 frame.set_finished(true);
             }
-        })
+        });
+        if let (Some(tracer), Ok(ItemOrResult::Result(result))) = (self.tracer.as_mut(), &next) {
+            tracer.exit(result);
+        }
+        next
     }
 
     fn frame_return_result(

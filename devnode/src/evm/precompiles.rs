@@ -344,14 +344,10 @@ fn arb_sys(
                 };
                 return Outcome::Revert(error.abi_encode());
             }
-            let hash = ctx
-                .journal_mut()
-                .db_mut()
-                .cache
-                .block_hashes
-                .get(&requested)
-                .copied()
-                .unwrap_or_default();
+            // Through the database, not its cache: the cache is the
+            // transaction's own layer over the shared state.
+            let hash = revm::Database::block_hash(ctx.journal_mut().db_mut(), requested.to())
+                .unwrap_or_else(journal_err);
             Outcome::Return(ArbSys::arbBlockHashCall::abi_encode_returns(&hash))
         }
         // Nitro (precompiles/ArbSys.go): `evm.Depth() <= 2`, so the caller

@@ -205,9 +205,11 @@ mod tests {
 
     #[test]
     fn data_fee_follows_demand() {
-        use revm::database::{CacheDB, EmptyDB};
-        let mut ctx: Ctx =
-            revm::context::Context::new(CacheDB::new(EmptyDB::default()), super::super::SPEC);
+        use revm::database::CacheDB;
+        let mut ctx: Ctx = revm::context::Context::new(
+            CacheDB::new(super::super::SharedState::default()),
+            super::super::SPEC,
+        );
         let time = 1_800_000_000;
         // Nitro's initial state: 1 TiB a year is 34,865 bytes per second.
         assert_eq!(INITIAL_BYTES_PER_SECOND, 34_865);

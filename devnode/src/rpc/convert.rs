@@ -21,6 +21,19 @@ pub fn transaction(node: &Devnode, tx: &MinedTransaction) -> Transaction {
     }
 }
 
+/// The RPC form of a transaction waiting in the pool: no block, and (as
+/// geth reports a pending transaction) its fee cap as its gas price.
+pub fn pending_transaction(tx: &crate::pool::PooledTransaction) -> Transaction {
+    Transaction {
+        inner: Recovered::new_unchecked(tx.envelope.clone(), tx.sender),
+        block_hash: None,
+        block_number: None,
+        transaction_index: None,
+        effective_gas_price: Some(tx.envelope.max_fee_per_gas()),
+        block_timestamp: None,
+    }
+}
+
 /// The RPC logs of a mined transaction, numbered from `first_index` within its block.
 pub fn logs(node: &Devnode, tx: &MinedTransaction, first_index: u64) -> Vec<Log> {
     let timestamp = node.block(tx.block_number).map(|b| b.header.timestamp);

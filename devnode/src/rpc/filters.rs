@@ -31,19 +31,53 @@ pub enum FilterKind {
     Logs(Box<Filter>),
     /// Hashes of new blocks.
     Blocks,
-    /// Hashes of new transactions (the devnode mines each on arrival, so
-    /// these are the transactions of new blocks).
+    /// Hashes of new transactions: each once, when it enters the pool or,
+    /// if mined on arrival, when its block is sealed.
     PendingTransactions,
+}
+
+/// The position of a reader of the chain: the last block it was told about.
+/// Polling filters and WebSocket subscriptions both advance one.
+#[derive(Clone, Copy, Debug)]
+pub struct Cursor {
+    /// The last block already reported.
+    last: u64,
+    /// How many of the node's reverts the cursor has been adjusted for.
+    reverts_seen: usize,
+}
+
+impl Cursor {
+    /// A cursor at the node's current head.
+    pub fn at_head(node: &Devnode) -> Self {
+        Self {
+            last: node.block_number(),
+            reverts_seen: node.reverts().len(),
+        }
+    }
+
+    /// The blocks `from..=head` not yet reported, and moves the cursor to the
+    /// head. A revert that dropped reported blocks moves the cursor back to
+    /// the last block kept first, so blocks mined again at those heights are
+    /// reported.
+    pub fn advance(&mut self, node: &Devnode) -> (u64, u64) {
+        for &kept in &node.reverts()[self.reverts_seen..] {
+            self.last = self.last.min(kept.saturating_sub(1));
+        }
+        self.reverts_seen = node.reverts().len();
+        let head = node.block_number();
+        let from = self.last + 1;
+        self.last = self.last.max(head);
+        (from, head)
+    }
 }
 
 #[derive(Clone, Debug)]
 struct Installed {
     kind: FilterKind,
-    /// The last block already reported.
-    cursor: u64,
-    /// How many of the node's reverts the cursor has been adjusted for.
-    reverts_seen: usize,
+    cursor: Cursor,
     last_poll: Instant,
+    /// Pooled transactions already reported (not reported again when mined).
+    announced: std::collections::HashSet<B256>,
 }
 
 /// The filters installed on one devnode.
@@ -81,9 +115,9 @@ impl Filters {
             id,
             Installed {
                 kind,
-                cursor: node.block_number(),
-                reverts_seen: node.reverts().len(),
+                cursor: Cursor::at_head(node),
                 last_poll: now,
+                announced: node.pool().hashes().into_iter().collect(),
             },
         );
         Some(id)
@@ -100,13 +134,7 @@ impl Filters {
         self.expire(now);
         let filter = self.installed.get_mut(&id)?;
         filter.last_poll = now;
-        for &kept in &node.reverts()[filter.reverts_seen..] {
-            filter.cursor = filter.cursor.min(kept.saturating_sub(1));
-        }
-        filter.reverts_seen = node.reverts().len();
-        let head = node.block_number();
-        let from = filter.cursor + 1;
-        filter.cursor = filter.cursor.max(head);
+        let (from, head) = filter.cursor.advance(node);
         let blocks = (from..=head).filter_map(|number| node.block(number));
         Some(match &filter.kind {
             FilterKind::Logs(criteria) => {
@@ -119,11 +147,20 @@ impl Filters {
                 }
             }
             FilterKind::Blocks => Changes::Hashes(blocks.map(|block| block.hash).collect()),
-            FilterKind::PendingTransactions => Changes::Hashes(
-                blocks
-                    .flat_map(|block| block.transactions.iter().copied())
-                    .collect(),
-            ),
+            FilterKind::PendingTransactions => {
+                let mut fresh = Vec::new();
+                for tx in node.pool().iter() {
+                    if filter.announced.insert(tx.hash) {
+                        fresh.push(tx.hash);
+                    }
+                }
+                for hash in blocks.flat_map(|block| block.transactions.iter().copied()) {
+                    if !filter.announced.remove(&hash) {
+                        fresh.push(hash);
+                    }
+                }
+                Changes::Hashes(fresh)
+            }
         })
     }
 

@@ -232,6 +232,36 @@ fn override_account(
     Ok(Value::Null)
 }
 
+/// Reads a trace request's options: only geth's `callTracer` is served
+/// (with `tracerConfig.onlyTopCall`); returns whether only the top call is wanted.
+fn tracer_options(options: Option<Value>) -> Result<bool, RpcError> {
+    let options = options.unwrap_or(Value::Null);
+    match options.get("tracer").and_then(Value::as_str) {
+        Some("callTracer") => Ok(options
+            .pointer("/tracerConfig/onlyTopCall")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)),
+        None => Err(RpcError::new(
+            code::SERVER_ERROR,
+            "the default struct logger is not supported: pass {\"tracer\": \"callTracer\"}",
+        )),
+        Some(other) => Err(RpcError::new(
+            code::SERVER_ERROR,
+            format!("tracer {other:?} is not supported: pass {{\"tracer\": \"callTracer\"}}"),
+        )),
+    }
+}
+
+fn trimmed(
+    mut frame: crate::evm::call_tracer::CallFrame,
+    only_top: bool,
+) -> crate::evm::call_tracer::CallFrame {
+    if only_top {
+        frame.calls.clear();
+    }
+    frame
+}
+
 /// Handles one method call.
 pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Value, RpcError> {
     let p = Params(params);
@@ -258,7 +288,12 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
         "eth_getTransactionCount" => {
             p.at_most(2)?;
             let address: Address = p.required(0, "address")?;
-            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let id: Option<BlockId> = p.optional(1, "block")?;
+            // `pending` counts the pool, as wallets expect of their next nonce.
+            if id == Some(BlockId::Number(BlockNumberOrTag::Pending)) {
+                return Ok(quantity(node.pending_nonce(address)));
+            }
+            let tag = block_tag(node, id)?;
             Ok(quantity(node.nonce(address, tag)?))
         }
         "eth_getCode" => {
@@ -336,9 +371,10 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
         "eth_getTransactionByHash" => {
             p.at_most(1)?;
             let hash: B256 = p.required(0, "hash")?;
-            match node.transaction(hash) {
-                Some(tx) => to_json(convert::transaction(node, tx)),
-                None => Ok(Value::Null),
+            match (node.transaction(hash), node.pool().get(hash)) {
+                (Some(tx), _) => to_json(convert::transaction(node, tx)),
+                (None, Some(pending)) => to_json(convert::pending_transaction(pending)),
+                (None, None) => Ok(Value::Null),
             }
         }
         "eth_getTransactionReceipt" => {
@@ -380,6 +416,93 @@ pub fn dispatch(node: &mut Devnode, method: &str, params: &[Value]) -> Result<Va
                 Ok(gas) => Ok(quantity(gas)),
                 Err(outcome) => Err(call_error(&outcome)),
             }
+        }
+        "debug_traceTransaction" => {
+            p.at_most(2)?;
+            let hash: B256 = p.required(0, "transaction hash")?;
+            let only_top = tracer_options(p.optional(1, "tracer config")?)?;
+            let frame = node.trace_transaction(hash)?;
+            to_json(trimmed(frame, only_top))
+        }
+        "debug_traceCall" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let options: Option<Value> = p.optional(2, "tracer config")?;
+            let overrides: Option<StateOverride> = options
+                .as_ref()
+                .and_then(|o| o.get("stateOverrides"))
+                .map(|o| serde_json::from_value(o.clone()))
+                .transpose()
+                .map_err(|e| RpcError::invalid_params(format!("invalid stateOverrides: {e}")))?;
+            let only_top = tracer_options(options)?;
+            let frame = node.trace_call(&request, tag, overrides.as_ref())?;
+            to_json(trimmed(frame, only_top))
+        }
+        "evm_setAutomine" | "anvil_setAutomine" | "hardhat_setAutomine" => {
+            p.at_most(1)?;
+            let enabled: bool = p.required(0, "enabled")?;
+            node.set_automine(enabled);
+            Ok(Value::Null)
+        }
+        "anvil_getAutomine" | "hardhat_getAutomine" => {
+            p.at_most(0)?;
+            Ok(json!(node.automine()))
+        }
+        "anvil_impersonateAccount" | "hardhat_impersonateAccount" => {
+            p.at_most(1)?;
+            let address: Address = p.required(0, "address")?;
+            node.impersonate(address);
+            Ok(Value::Null)
+        }
+        "anvil_stopImpersonatingAccount" | "hardhat_stopImpersonatingAccount" => {
+            p.at_most(1)?;
+            let address: Address = p.required(0, "address")?;
+            node.stop_impersonating(address);
+            Ok(Value::Null)
+        }
+        "anvil_autoImpersonateAccount" => {
+            p.at_most(1)?;
+            let enabled: bool = p.required(0, "enabled")?;
+            node.set_auto_impersonate(enabled);
+            Ok(Value::Null)
+        }
+        "txpool_status" => {
+            p.at_most(0)?;
+            // geth's split: `pending` can run now, `queued` waits for a nonce gap.
+            let pending = node
+                .pool()
+                .iter()
+                .filter(|tx| {
+                    let state = node.nonce(tx.sender, BlockTag::Latest).unwrap_or_default();
+                    alloy_consensus::Transaction::nonce(&tx.envelope)
+                        < node.pool().next_nonce(tx.sender, state)
+                })
+                .count() as u64;
+            let queued = node.pool().len() as u64 - pending;
+            Ok(json!({ "pending": quantity(pending), "queued": quantity(queued) }))
+        }
+        "eth_getProof" => {
+            p.at_most(3)?;
+            let address: Address = p.required(0, "address")?;
+            // Keys may be short quantities ("0x0") as well as full words.
+            let slots: Vec<U256> = p.required(1, "storage keys")?;
+            let slots: Vec<B256> = slots.into_iter().map(B256::from).collect();
+            let tag = block_tag(node, p.optional(2, "block")?)?;
+            to_json(node.proof(address, &slots, tag)?)
+        }
+        "eth_createAccessList" => {
+            p.at_most(3)?;
+            let request: TransactionRequest = p.required(0, "transaction")?;
+            let tag = block_tag(node, p.optional(1, "block")?)?;
+            let overrides: Option<StateOverride> = p.optional(2, "state overrides")?;
+            super::access_list::create_access_list(node, &request, tag, overrides.as_ref())
+        }
+        // Arbitrum has no blobs: Nitro's CalcBlobFee answers 0 on Arbitrum
+        // chains (OffchainLabs/nitro#3343), so eth_blobBaseFee reads 0.
+        "eth_blobBaseFee" => {
+            p.at_most(0)?;
+            Ok(quantity(0))
         }
         "eth_feeHistory" => {
             p.at_most(3)?;

@@ -1,8 +1,11 @@
-//! JSON-RPC over HTTP.
+//! JSON-RPC over HTTP and, on the same port, WebSocket.
 
+pub mod access_list;
 pub mod convert;
 pub mod filters;
 pub mod methods;
+pub mod subscriptions;
+pub mod ws;
 
 use crate::chain::Devnode;
 use bytes_body::full;
@@ -99,7 +102,10 @@ pub async fn serve_shared(node: SharedDevnode, addr: SocketAddr) -> std::io::Res
                     let node = served.clone();
                     tokio::spawn(async move {
                         let service = service_fn(move |request| handle_http(node.clone(), request));
-                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .with_upgrades()
+                            .await;
                     });
                 }
             }
@@ -140,7 +146,7 @@ fn cors(response: &mut Response<Full<Bytes>>) {
     );
 }
 
-fn error_response(id: Value, error: RpcError) -> Value {
+pub(crate) fn error_response(id: Value, error: RpcError) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": error.to_json() })
 }
 
@@ -152,6 +158,9 @@ async fn handle_http(
         let mut response = Response::new(full(Bytes::new()));
         cors(&mut response);
         return Ok(response);
+    }
+    if request.method() == Method::GET && ws::is_upgrade(&request) {
+        return Ok(ws::upgrade(node, request));
     }
     if request.method() != Method::POST {
         let error = RpcError::new(code::INVALID_REQUEST, "JSON-RPC requests must be POSTed");
@@ -199,6 +208,27 @@ async fn handle_http(
 
 /// Handles a JSON-RPC body (single call or batch) and returns the response body.
 pub fn handle_body(node: &SharedDevnode, body: &[u8]) -> Value {
+    handle_body_with(node, body, &mut |_, method, _| match method {
+        // geth's answer to a subscription over a transport without notifications.
+        "eth_subscribe" | "eth_unsubscribe" => Some(Err(RpcError::new(
+            code::METHOD_NOT_FOUND,
+            "notifications not supported",
+        ))),
+        _ => None,
+    })
+}
+
+/// Answers a method the transport serves itself (subscriptions over
+/// WebSocket), or `None` to leave it to [`methods::dispatch`].
+pub(crate) type Intercept<'a> =
+    dyn FnMut(&mut Devnode, &str, &[Value]) -> Option<Result<Value, RpcError>> + 'a;
+
+/// [`handle_body`] with the transport's own methods answered by `intercept`.
+pub(crate) fn handle_body_with(
+    node: &SharedDevnode,
+    body: &[u8],
+    intercept: &mut Intercept<'_>,
+) -> Value {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(e) => {
@@ -220,14 +250,17 @@ pub fn handle_body(node: &SharedDevnode, body: &[u8]) -> Value {
                 format!("batch of more than {MAX_BATCH} calls"),
             ),
         ),
-        Value::Array(calls) => {
-            Value::Array(calls.iter().map(|call| handle_call(node, call)).collect())
-        }
-        call => handle_call(node, &call),
+        Value::Array(calls) => Value::Array(
+            calls
+                .iter()
+                .map(|call| handle_call(node, call, intercept))
+                .collect(),
+        ),
+        call => handle_call(node, &call, intercept),
     }
 }
 
-fn handle_call(node: &SharedDevnode, call: &Value) -> Value {
+fn handle_call(node: &SharedDevnode, call: &Value, intercept: &mut Intercept<'_>) -> Value {
     let id = call.get("id").cloned().unwrap_or(Value::Null);
     let Some(object) = call.as_object() else {
         return error_response(
@@ -252,13 +285,39 @@ fn handle_call(node: &SharedDevnode, call: &Value) -> Value {
     let devnode = &mut *guard;
     // A bug must cost one request, not the server.
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        methods::dispatch(devnode, method, &params)
+        match intercept(devnode, method, &params) {
+            Some(answer) => answer,
+            None => methods::dispatch(devnode, method, &params),
+        }
     }));
     match result {
         Ok(Ok(value)) => json!({ "jsonrpc": "2.0", "id": id, "result": value }),
         Ok(Err(error)) => error_response(id, error),
         Err(_) => error_response(id, RpcError::new(code::INTERNAL_ERROR, "internal error")),
     }
+}
+
+/// Mines a block every `interval` (anvil's `--block-time`), holding the
+/// pool's transactions that can run. Abort the returned task to stop.
+pub fn mine_every(node: SharedDevnode, interval: std::time::Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        // The first tick completes at once; the first block comes one interval later.
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let node = node.clone();
+            let mined = tokio::task::spawn_blocking(move || {
+                node.lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .mine();
+            })
+            .await;
+            if mined.is_err() {
+                return;
+            }
+        }
+    })
 }
 
 /// Waits for Ctrl-C or, on Unix, SIGTERM (what service managers and CI send).

@@ -74,14 +74,9 @@ impl BuiltinHost for ArbEvm {
         if number >= current || current - number > BLOCKHASH_WINDOW {
             return B256::ZERO;
         }
-        self.inner
-            .ctx
-            .journal_mut()
-            .db_mut()
-            .cache
-            .block_hashes
-            .get(&U256::from(number))
-            .copied()
+        // Through the database, not its cache: reads run on a layer over the
+        // shared state, whose own cache holds no block hashes.
+        revm::Database::block_hash(self.inner.ctx.journal_mut().db_mut(), number)
             .unwrap_or_default()
     }
 }
