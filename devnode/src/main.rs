@@ -159,7 +159,9 @@ mod tests {
             let (_, config, _) = parse_args(&args(&["--arbos-version", version])).unwrap();
             assert_eq!(config.arbos_version.number().to_string(), version);
         }
-        let error = parse_args(&args(&["--arbos-version", "60"])).err().expect("refused");
+        let error = parse_args(&args(&["--arbos-version", "60"]))
+            .err()
+            .expect("refused");
         assert!(error.contains("50, 51, 61"), "{error}");
     }
 }
